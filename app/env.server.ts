@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+/**
+ * Cohort's environment, checked once at start. A missing or malformed variable stops the app with a message that
+ * names it, instead of failing later inside a request.
+ */
+const databaseUrl = z
+  .string({ required_error: "is required (file:./data/cohort.db for SQLite, postgresql://… for PostgreSQL)" })
+  .refine((value) => value.startsWith("file:") || /^postgres(ql)?:\/\//.test(value), {
+    message: "must start with file: (SQLite) or postgresql:// (PostgreSQL)",
+  });
+
+const httpUrl = (hint: string) =>
+  z
+    .string({ required_error: `is required (${hint})` })
+    .url({ message: `must be an absolute URL (${hint})` })
+    .refine((value) => /^https?:\/\//.test(value), { message: `must be http(s) (${hint})` })
+    .transform((value) => value.replace(/\/+$/, ""));
+
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  SHOPIFY_API_KEY: z.string({ required_error: "is required (the app's client id)" }).min(1, "must not be empty"),
+  SHOPIFY_API_SECRET: z.string({ required_error: "is required (the app's client secret)" }).min(1, "must not be empty"),
+  SHOPIFY_APP_URL: httpUrl("where Shopify reaches the app, e.g. https://cohort.example.com"),
+  SCOPES: z
+    .string({ required_error: "is required (comma-separated access scopes)" })
+    .regex(/^[a-z_]+(,[a-z_]+)*$/, "must be comma-separated scopes such as read_customers,write_customers"),
+  DATABASE_URL: databaseUrl,
+  /** Set only against the local Shopify: every request to https://<shop>.myshopify.com goes there instead. */
+  SHOPIFY_EMULATOR_URL: httpUrl("the local Shopify's origin, e.g. http://127.0.0.1:4500").optional(),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  /** Read by @shopify/shopify-app-remix too: where App Bridge is loaded from (the local Shopify sets it). */
+  APP_BRIDGE_URL: httpUrl("an App Bridge script URL").optional(),
+});
+
+export type Env = z.infer<typeof EnvSchema>;
+
+export class InvalidEnvironmentError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((problem) => `  - ${problem}`).join("\n")}`);
+    this.name = "InvalidEnvironmentError";
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = EnvSchema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== "")),
+  );
+  if (result.success) return result.data;
+  throw new InvalidEnvironmentError(
+    result.error.issues.map((issue) => `${issue.path.join(".") || "(environment)"} ${issue.message}`),
+  );
+}
+
+let cached: Env | undefined;
+
+/** The checked environment of this process. */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,101 @@
+/**
+ * `npm run dev`: the whole app on this machine, with no internet. Applies the embedded database's migrations,
+ * starts the local Shopify with a demo store (about 2,000 customers and 10,000 orders, made once and kept in
+ * data/emulator.db), installs the app into it, starts the app, and prints the local admin URL.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { applyMigrations } from "../app/db/migrate.server.js";
+import { LOCAL_API_SECRET, localAppEnv, readAppToml, ROOT } from "./local-shopify.js";
+
+const { values } = parseArgs({
+  options: {
+    "app-port": { type: "string", default: process.env.PORT ?? "3000" },
+    "emulator-port": { type: "string", default: process.env.EMULATOR_PORT ?? "4500" },
+    shop: { type: "string", default: "demo" },
+    customers: { type: "string", default: "2000" },
+    orders: { type: "string", default: "10000" },
+  },
+});
+
+const appUrl = `http://localhost:${values["app-port"]}`;
+const emulatorUrl = `http://127.0.0.1:${values["emulator-port"]}`;
+const databaseUrl = process.env.DATABASE_URL ?? "file:./data/cohort.db";
+const toml = readAppToml();
+const children: ChildProcess[] = [];
+
+function run(command: string, args: string[], env: Record<string, string>, onLine?: (line: string) => void) {
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  child.stdout?.setEncoding("utf8");
+  child.stdout?.on("data", (chunk: string) => {
+    process.stdout.write(chunk);
+    for (const line of chunk.split("\n")) onLine?.(line);
+  });
+  child.on("exit", (code) => {
+    if (code !== null && code !== 0) {
+      console.error(`[dev] ${command} ${args.join(" ")} exited with ${code}`);
+      shutdown(code);
+    }
+  });
+  return child;
+}
+
+function shutdown(code = 0): void {
+  for (const child of children) child.kill("SIGTERM");
+  process.exit(code);
+}
+process.on("SIGINT", () => shutdown(0));
+process.on("SIGTERM", () => shutdown(0));
+
+const migrations = await applyMigrations(databaseUrl);
+console.log(`[dev] database ${databaseUrl}: ${migrations.applied.length} migration(s) applied`);
+
+const tsx = resolve(ROOT, "node_modules/.bin/tsx");
+const adminUrl = await new Promise<string>((resolveAdmin) => {
+  run(
+    tsx,
+    [
+      "tests/shopify-emulator/cli.ts",
+      "--port",
+      values["emulator-port"]!,
+      "--app-url",
+      appUrl,
+      "--api-key",
+      toml.client_id,
+      "--api-secret",
+      LOCAL_API_SECRET,
+      "--toml",
+      "shopify.app.toml",
+      "--db",
+      "data/emulator.db",
+      "--seed-shop",
+      values.shop!,
+      "--customers",
+      values.customers!,
+      "--orders",
+      values.orders!,
+    ],
+    {},
+    (line) => {
+      const match = /admin: (\S+)/.exec(line);
+      if (match) resolveAdmin(match[1]!);
+    },
+  );
+});
+
+run(
+  resolve(ROOT, "node_modules/.bin/remix"),
+  ["vite:dev", "--port", values["app-port"]!],
+  { ...localAppEnv({ appUrl, emulatorUrl, databaseUrl }), PORT: values["app-port"]! },
+  (line) => {
+    if (/Local:\s+http/.test(line)) {
+      console.log(`\n  Cohort is running. Open the local Shopify admin:\n\n    ${adminUrl}\n`);
+    }
+  },
+);

@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { createServer } from "node:net";
+import { resolve } from "node:path";
+import { localAppEnv, localEmulatorConfig, ROOT } from "../../scripts/local-shopify.js";
+import { EmulatorClient } from "../shopify-emulator/client.js";
+import { startEmulator, type RunningEmulator } from "../shopify-emulator/server.js";
+import { EmulatorStore } from "../shopify-emulator/store/store.js";
+
+/**
+ * The whole system for end-to-end tests: the local Shopify in this process and the built app (`remix-serve`, as
+ * in production) in a child process, wired exactly as `npm run dev` wires them.
+ */
+export interface AppStack {
+  emulator: RunningEmulator;
+  control: EmulatorClient;
+  appUrl: string;
+  databaseUrl: string;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+async function waitForHttp(url: string, child: ChildProcess, logs: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`The app exited with ${child.exitCode}:\n${logs.join("")}`);
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`The app did not answer at ${url} within ${timeoutMs} ms:\n${logs.join("")}`);
+}
+
+export const SERVER_BUILD = resolve(ROOT, "build/server/index.js");
+
+export async function startAppStack(options: {
+  databaseUrl: string;
+  timeScale?: number;
+  extraEnv?: Record<string, string>;
+}): Promise<AppStack> {
+  if (!existsSync(SERVER_BUILD)) throw new Error("No app build: the test global setup runs `remix vite:build`");
+  const appPort = await freePort();
+  const appUrl = `http://127.0.0.1:${appPort}`;
+  const emulator = await startEmulator({
+    store: new EmulatorStore(),
+    config: localEmulatorConfig(appUrl, { timeScale: options.timeScale ?? 0.001 }),
+  });
+  const logs: string[] = [];
+  const child = spawn(process.execPath, [resolve(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), SERVER_BUILD], {
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      NODE_ENV: "production",
+      PORT: String(appPort),
+      HOST: "127.0.0.1",
+      ...localAppEnv({ appUrl, emulatorUrl: emulator.url, databaseUrl: options.databaseUrl }),
+      ...options.extraEnv,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
+  try {
+    await waitForHttp(`${appUrl}/`, child, logs);
+  } catch (error) {
+    child.kill("SIGKILL");
+    await emulator.close();
+    throw error;
+  }
+  return {
+    emulator,
+    control: new EmulatorClient(emulator.url),
+    appUrl,
+    databaseUrl: options.databaseUrl,
+    logs,
+    async stop() {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+      await emulator.close();
+      emulator.store.close();
+    },
+  };
+}

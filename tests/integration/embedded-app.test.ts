@@ -1,0 +1,172 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase, type Database } from "../../app/db/client.server.js";
+import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
+import { startAppStack, type AppStack } from "../helpers/app-stack.js";
+import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
+import { signedWebhook } from "../helpers/webhooks.js";
+
+const SHOP = "e2e-shop.myshopify.com";
+/** Shopify's library refuses bots (410); the admin is a browser. */
+const BROWSER = {
+  "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
+};
+
+function embeddedUrl(stack: AppStack, idToken: string): string {
+  const host = Buffer.from(`admin.shopify.com/store/${SHOP.replace(".myshopify.com", "")}`)
+    .toString("base64")
+    .replace(/=+$/, "");
+  const params = new URLSearchParams({ embedded: "1", shop: SHOP, host, id_token: idToken, locale: "en" });
+  return `${stack.appUrl}/app?${params}`;
+}
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe.each(await providers())("the embedded app against the local Shopify, on %s", (provider) => {
+  let database: TestDatabase;
+  let stack: AppStack;
+  let db: Database;
+
+  beforeAll(async () => {
+    database = await freshDatabase(provider);
+    stack = await startAppStack({ databaseUrl: database.url });
+    await stack.control.createShop({ domain: SHOP, name: "E2E Outfitters" });
+    await stack.control.seed(SHOP, { seed: "7", customers: 40, orders: 120 });
+    db = createDatabase(database.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await stack?.stop();
+    await database?.drop();
+  });
+
+  it("given a valid session token, when the admin opens the app, then token exchange runs and the page shows the shop and its customer count", async () => {
+    const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
+    const response = await fetch(embeddedUrl(stack, token), { headers: BROWSER });
+    const html = await response.text();
+    expect(response.status, stack.logs.join("")).toBe(200);
+    expect(html).toContain(`<span data-testid="shop-name">E2E Outfitters</span>`);
+    expect(html).toContain(`<span data-testid="customer-count">40</span>`);
+    const session = await db.session.findFirst({ where: { shop: SHOP, isOnline: false } });
+    expect(session?.accessToken).toMatch(/^shpat_/);
+    expect(session?.refreshToken).toMatch(/^shprt_/);
+    expect(session?.expires).toBeInstanceOf(Date);
+  });
+
+  it("given an HTML response, when served, then its CSP lets only the shop, Shopify admin and the local admin frame it", async () => {
+    const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
+    const response = await fetch(embeddedUrl(stack, token), { headers: BROWSER });
+    const csp = response.headers.get("content-security-policy") ?? "";
+    expect(csp).toContain(`frame-ancestors https://${SHOP} https://admin.shopify.com`);
+    expect(csp).toContain(stack.emulator.url);
+  });
+
+  it("given a session token signed with another secret, when a fetch request carries it, then the app answers 401 and asks for a retry", async () => {
+    const forged = mintSessionToken(
+      {
+        ...stack.emulator.context,
+        config: {
+          ...stack.emulator.context.config,
+          app: { ...stack.emulator.context.config.app, apiSecret: "not-the-secret" },
+        },
+      },
+      { shopDomain: SHOP },
+    );
+    const response = await fetch(`${stack.appUrl}/app`, { headers: { ...BROWSER, authorization: `Bearer ${forged}` } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("x-shopify-retry-invalid-session-request")).toBe("1");
+  });
+
+  it("given an expired session token, when a fetch request carries it, then the app answers 401", async () => {
+    const expired = mintSessionToken(stack.emulator.context, {
+      shopDomain: SHOP,
+      now: new Date(Date.now() - 10 * 60_000),
+    });
+    const response = await fetch(`${stack.appUrl}/app`, {
+      headers: { ...BROWSER, authorization: `Bearer ${expired}` },
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it("given a forged id_token on a document request, when the app is opened, then no session is created for it", async () => {
+    const before = await db.session.count();
+    const response = await fetch(embeddedUrl(stack, "eyJhbGciOiJIUzI1NiJ9.eyJkZXN0IjoiaHR0cHM6Ly94In0.c2lnbmF0dXJl"), {
+      redirect: "manual",
+      headers: BROWSER,
+    });
+    expect([302, 401, 400]).toContain(response.status);
+    expect(await db.session.count()).toBe(before);
+  });
+
+  it("given a webhook with a wrong HMAC, when delivered, then the app answers 401 and records nothing", async () => {
+    const delivery = signedWebhook({ topic: "orders/create", shop: SHOP, payload: { id: 1 }, secret: "wrong" });
+    const response = await fetch(`${stack.appUrl}/webhooks/orders/create`, {
+      method: "POST",
+      headers: delivery.headers,
+      body: delivery.body,
+    });
+    expect(response.status).toBe(401);
+    expect(await db.webhookEvent.count({ where: { eventId: delivery.headers["x-shopify-event-id"] } })).toBe(0);
+  });
+
+  it("given the same event delivered twice, when both arrive, then both are acknowledged and it is recorded once", async () => {
+    const first = signedWebhook({ topic: "customers/update", shop: SHOP, payload: { id: 42 }, eventId: "evt-twice" });
+    const second = signedWebhook({ topic: "customers/update", shop: SHOP, payload: { id: 42 }, eventId: "evt-twice" });
+    for (const delivery of [first, second]) {
+      const response = await fetch(`${stack.appUrl}/webhooks/customers/update`, {
+        method: "POST",
+        headers: delivery.headers,
+        body: delivery.body,
+      });
+      expect(response.status).toBe(200);
+    }
+    expect(await db.webhookEvent.count({ where: { shop: SHOP, eventId: "evt-twice" } })).toBe(1);
+  });
+
+  it("given a delivery of another topic, when it reaches a topic's route, then it is refused with 400 and not recorded", async () => {
+    const delivery = signedWebhook({
+      topic: "orders/paid",
+      shop: SHOP,
+      payload: { id: 3 },
+      eventId: "evt-wrong-route",
+    });
+    const response = await fetch(`${stack.appUrl}/webhooks/orders/create`, {
+      method: "POST",
+      headers: delivery.headers,
+      body: delivery.body,
+    });
+    expect(response.status).toBe(400);
+    expect(await db.webhookEvent.count({ where: { eventId: "evt-wrong-route" } })).toBe(0);
+  });
+
+  it("given an order placed in the local Shopify, when its webhooks are delivered, then the app records orders/create", async () => {
+    const customer = await stack.control.createCustomer(SHOP, { email: "new.buyer@example.com", firstName: "New" });
+    const order = await stack.control.createOrder(SHOP, {
+      customerId: customer.id,
+      lineItems: [{ title: "Gift card", quantity: 1, price: "25.00" }],
+    });
+    const recorded = await waitFor(() =>
+      db.webhookEvent.findFirst({
+        where: { shop: SHOP, topic: "orders/create", payload: { contains: String(order.id) } },
+      }),
+    );
+    expect(JSON.parse(recorded.payload)).toMatchObject({
+      id: order.id,
+      admin_graphql_api_id: `gid://shopify/Order/${order.id}`,
+    });
+  });
+
+  it("given the app is uninstalled in the local Shopify, when app/uninstalled arrives, then the shop's sessions are deleted", async () => {
+    await stack.control.uninstall(SHOP);
+    await waitFor(async () => ((await db.session.count({ where: { shop: SHOP } })) === 0 ? true : null));
+    expect(await db.webhookEvent.count({ where: { shop: SHOP, topic: "app/uninstalled" } })).toBe(1);
+  });
+});
