@@ -12,10 +12,10 @@ const port = Number(process.env.PORT || 3000);
 
 export default defineConfig({
   server: {
-    host: "localhost",
+    host: "127.0.0.1",
     port,
     strictPort: true,
-    hmr: { protocol: "ws", host: "localhost", port: port + 1, clientPort: port + 1 },
+    hmr: { protocol: "ws", host: "127.0.0.1", port: port + 1, clientPort: port + 1 },
     fs: { allow: ["app", "node_modules"] },
   },
   plugins: [
@@ -34,5 +34,21 @@ export default defineConfig({
   ],
   // ES2022 for top-level await: the server applies migrations before its first request.
   build: { assetsInlineLimit: 0, target: "es2022" },
-  optimizeDeps: { include: ["@shopify/app-bridge-react", "@shopify/polaris"] },
+  // Listed up front so the first `npm run dev` does not re-optimise and reload the framed app mid-authentication.
+  optimizeDeps: {
+    include: [
+      "@shopify/app-bridge-react",
+      "@shopify/polaris",
+      "@shopify/shopify-app-remix/react",
+      "@shopify/shopify-app-remix/server",
+      "@shopify/shopify-app-remix/adapters/node",
+      "@shopify/shopify-api/runtime",
+      "@shopify/shopify-app-session-storage-prisma",
+      "@prisma/adapter-better-sqlite3",
+      "@prisma/adapter-pg",
+      "zod",
+    ],
+    // Native, server-only drivers: never optimised for the browser.
+    exclude: ["better-sqlite3", "pg"],
+  },
 }) satisfies UserConfig;

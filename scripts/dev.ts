@@ -19,7 +19,8 @@ const { values } = parseArgs({
   },
 });
 
-const appUrl = `http://localhost:${values["app-port"]}`;
+// 127.0.0.1 for both, so the framed app is same-site with the local admin and keeps its storage.
+const appUrl = `http://127.0.0.1:${values["app-port"]}`;
 const emulatorUrl = `http://127.0.0.1:${values["emulator-port"]}`;
 const databaseUrl = process.env.DATABASE_URL ?? "file:./data/cohort.db";
 const toml = readAppToml();

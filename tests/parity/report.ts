@@ -34,9 +34,13 @@ export function totals(counts: readonly DomainCounts[]): DomainCounts {
 
 export function consoleTable(results: readonly ScenarioResult[]): string {
   const rows = countsByDomain(results);
-  const lines = [`${"domain".padEnd(18)}${"passed".padStart(8)}${"failed".padStart(8)}${"not-yet-implemented".padStart(22)}`];
+  const lines = [
+    `${"domain".padEnd(18)}${"passed".padStart(8)}${"failed".padStart(8)}${"not-yet-implemented".padStart(22)}`,
+  ];
   for (const row of [...rows, totals(rows)]) {
-    lines.push(`${row.domain.padEnd(18)}${String(row.passed).padStart(8)}${String(row.failed).padStart(8)}${String(row.notYetImplemented).padStart(22)}`);
+    lines.push(
+      `${row.domain.padEnd(18)}${String(row.passed).padStart(8)}${String(row.failed).padStart(8)}${String(row.notYetImplemented).padStart(22)}`,
+    );
   }
   return lines.join("\n");
 }
@@ -77,7 +81,9 @@ export function markdownReport(
     "",
     "| domain | passed | failed | not yet implemented |",
     "| --- | ---: | ---: | ---: |",
-    ...[...rows, totals(rows)].map((row) => `| ${row.domain} | ${row.passed} | ${row.failed} | ${row.notYetImplemented} |`),
+    ...[...rows, totals(rows)].map(
+      (row) => `| ${row.domain} | ${row.passed} | ${row.failed} | ${row.notYetImplemented} |`,
+    ),
     "",
     `Run time: ${(durationMs / 1000).toFixed(1)} s.`,
     "",
@@ -92,7 +98,9 @@ export function markdownReport(
     lines.push(`- First difference: ${describeFailure(result)}`);
     const beyond = result.targets.find((target) => !target.passed && target.beyondCursors)?.beyondCursors;
     if (beyond && result.firstFailure && /cursor/i.test(result.firstFailure.difference.path)) {
-      lines.push(`- First difference other than cursors: \`${beyond.path}\`: Shopify ${short(beyond.shopify)}, emulator ${short(beyond.emulator)}`);
+      lines.push(
+        `- First difference other than cursors: \`${beyond.path}\`: Shopify ${short(beyond.shopify)}, emulator ${short(beyond.emulator)}`,
+      );
     }
     if (result.reason) lines.push(`- Note: ${result.reason}`);
     lines.push(note ? `- Verdict: **${note.kind}**. ${note.why}` : "- Verdict: **not yet triaged**.");

@@ -141,10 +141,13 @@ const DEFAULT_TIME = "2025-01-01T00:00:00Z";
 export function customerFromCapture(store: EmulatorStore, id: number, bag: Bag): CustomerRecord {
   let firstName = str(bag.firstName);
   let lastName = str(bag.lastName);
-  const email =
-    str(bag.email) ?? (isObject(bag.defaultEmailAddress) ? str(bag.defaultEmailAddress.emailAddress) : null);
-  const phone = str(bag.phone) ?? (isObject(bag.defaultPhoneNumber) ? str(bag.defaultPhoneNumber.phoneNumber) : null);
   const displayName = str(bag.displayName);
+  // Shopify falls back to the email for a nameless customer's displayName; selections without `email` show only that.
+  const email =
+    str(bag.email) ??
+    (isObject(bag.defaultEmailAddress) ? str(bag.defaultEmailAddress.emailAddress) : null) ??
+    (displayName?.includes("@") ? displayName : null);
+  const phone = str(bag.phone) ?? (isObject(bag.defaultPhoneNumber) ? str(bag.defaultPhoneNumber.phoneNumber) : null);
   if (firstName === null && lastName === null && displayName && displayName !== email && displayName !== phone) {
     const [first, ...rest] = displayName.split(" ");
     firstName = first ?? null;

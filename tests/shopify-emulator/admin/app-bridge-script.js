@@ -436,6 +436,12 @@
   }
 
   function start() {
+    // App Bridge's elements describe admin chrome; like the real script, render them in the admin, not the app.
+    if (document.head && document.createElement) {
+      var style = document.createElement("style");
+      style.textContent = "ui-nav-menu, s-app-nav, ui-title-bar { display: none !important; }";
+      document.head.appendChild(style);
+    }
     sync();
     if (window.MutationObserver) {
       new MutationObserver(scheduleSync).observe(document.documentElement, {

@@ -43,16 +43,48 @@ describe("shop", () => {
 
 // ---- pagination -------------------------------------------------------------------------------------------
 
-type SortKey = "ID" | "UPDATED_AT" | "CREATED_AT" | "NAME";
+type SortKey = "ID" | "RELEVANCE" | "UPDATED_AT" | "CREATED_AT" | "NAME" | "LOCATION";
+const SORT_KEYS: readonly SortKey[] = ["ID", "RELEVANCE", "UPDATED_AT", "CREATED_AT", "NAME", "LOCATION"];
 
-function seedRandomCustomers(count: number, seed: number): CustomerRecord[] {
+/** A time in one of the text forms the store holds: Shopify's ("…:31Z", from captures) or ours ("…:31.250Z"). */
+function randomTime(random: () => number, base: number, days: number, varied: boolean): string {
+  const day = base + Math.floor(random() * days) * 86_400_000;
+  if (!varied) return new Date(day).toISOString();
+  // A few seconds and milliseconds so that sub-second order and whole-second ties both occur.
+  const instant = day + Math.floor(random() * 3) * 1000 + (random() < 0.5 ? 0 : Math.floor(random() * 1000));
+  const iso = new Date(instant).toISOString();
+  return instant % 1000 === 0 && random() < 0.5 ? iso.replace(".000Z", "Z") : iso;
+}
+
+function randomAddress(random: () => number, id: number): CustomerRecord["addresses"][number] {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  return {
+    id,
+    firstName: null,
+    lastName: null,
+    company: null,
+    address1: null,
+    address2: null,
+    city: pick(["Ottawa", "toronto", "Lyon", "", null]),
+    province: pick(["Ontario", "ontario", "Rhône", "", null]),
+    provinceCode: null,
+    country: pick(["Canada", "France", "", null]),
+    countryCode: null,
+    zip: null,
+    phone: null,
+  };
+}
+
+function seedRandomCustomers(count: number, seed: number, options: { varied?: boolean } = {}): CustomerRecord[] {
   const random = seededRandom(seed);
+  const varied = options.varied ?? false;
   const names = ["Ng", "Smith", "adams", "Zed", null];
   const customers: CustomerRecord[] = [];
   for (let i = 0; i < count; i += 1) {
     // Few distinct timestamps so ties are common and the id tiebreak is exercised.
-    const updated = new Date(Date.UTC(2026, 0, 1 + Math.floor(random() * 5))).toISOString();
-    const created = new Date(Date.UTC(2025, 0, 1 + Math.floor(random() * 4))).toISOString();
+    const updated = randomTime(random, Date.UTC(2026, 0, 1), 5, varied);
+    const created = randomTime(random, Date.UTC(2025, 0, 1), 4, varied);
+    const addresses = varied && random() < 0.7 ? [randomAddress(random, env.store.nextId())] : [];
     customers.push(
       makeCustomer(env.store, env.shopA.id, {
         lastName: names[Math.floor(random() * names.length)]!,
@@ -61,28 +93,55 @@ function seedRandomCustomers(count: number, seed: number): CustomerRecord[] {
         createdAt: created,
         tags: random() < 0.3 ? ["vip"] : [],
         state: random() < 0.5 ? "ENABLED" : "DISABLED",
+        addresses,
+        defaultAddressId: addresses[0]?.id ?? null,
       }),
     );
   }
   return customers;
 }
 
-function referenceSort(customers: CustomerRecord[], key: SortKey, reverse: boolean): number[] {
-  const value = (c: CustomerRecord): string | number => {
+type Source = "database" | "search";
+
+/**
+ * The order Shopify's captures show: ids and names as is; timestamps by instant (whole seconds in the search
+ * index); LOCATION by lower-cased country, province, city with a missing or empty part after every present one.
+ */
+function referenceSort(
+  customers: CustomerRecord[],
+  key: SortKey,
+  reverse: boolean,
+  source: Source = "database",
+): number[] {
+  const time = (text: string) => {
+    const ms = Date.parse(text);
+    return source === "search" ? Math.floor(ms / 1000) * 1000 : ms;
+  };
+  const value = (c: CustomerRecord): (string | number)[] => {
     switch (key) {
       case "ID":
-        return c.id;
+      case "RELEVANCE":
+        return [c.id];
       case "UPDATED_AT":
-        return c.updatedAt;
+        return [time(c.updatedAt)];
       case "CREATED_AT":
-        return c.createdAt;
+        return [time(c.createdAt)];
       case "NAME":
-        return `${c.lastName ?? ""}, ${c.firstName ?? ""}`.toLowerCase();
+        return [`${c.lastName ?? ""}, ${c.firstName ?? ""}`.toLowerCase()];
+      case "LOCATION": {
+        const address = c.addresses.find((a) => a.id === c.defaultAddressId);
+        // [missing?, part] per part: present parts (0) before missing or empty ones (1).
+        return [address?.country, address?.province, address?.city].flatMap((part) =>
+          part ? [0, part.toLowerCase()] : [1, ""],
+        );
+      }
     }
   };
   const sorted = [...customers].sort((a, b) => {
     const [x, y] = [value(a), value(b)];
-    if (x !== y) return x < y ? -1 : 1;
+    for (let i = 0; i < x.length; i += 1) {
+      if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
+    }
     return a.id - b.id;
   });
   if (reverse) sorted.reverse();
@@ -113,34 +172,52 @@ const idOf = (node: { id: string }) => Number(node.id.split("/").pop());
 
 describe("customers pagination", () => {
   it("given random customers with tied sort values, when paging forward and backward by every sort key, then pages match a reference sort", async () => {
-    const customers = seedRandomCustomers(47, 7);
-    for (const sortKey of ["ID", "UPDATED_AT", "CREATED_AT", "NAME"] as const) {
-      for (const reverse of [false, true]) {
-        const expected = referenceSort(customers, sortKey, reverse);
-        for (const size of [1, 6, 50]) {
-          const forward: number[] = [];
-          let after: string | null = null;
-          let pages = 0;
-          for (;;) {
-            const current: Page = await page({ first: size, after, sortKey, reverse });
-            forward.push(...current.nodes.map(idOf));
-            expect(current.edges.map((edge) => idOf(edge.node))).toEqual(current.nodes.map(idOf));
-            expect(current.pageInfo.hasPreviousPage).toBe(pages > 0);
-            pages += 1;
-            if (!current.pageInfo.hasNextPage) break;
-            after = current.pageInfo.endCursor;
-          }
-          expect(forward).toEqual(expected);
+    const customers = seedRandomCustomers(47, 7, { varied: true });
+    // No query: Shopify's database answers; a query other than id: its search index (whole-second timestamps).
+    for (const [source, query] of [
+      ["database", null],
+      ["search", "state:enabled OR state:disabled"],
+    ] as const) {
+      for (const sortKey of SORT_KEYS) {
+        for (const reverse of [false, true]) {
+          const expected = referenceSort(customers, sortKey, reverse, source);
+          for (const size of [1, 6, 50]) {
+            const forward: number[] = [];
+            let after: string | null = null;
+            let pages = 0;
+            for (;;) {
+              const current: Page = await page({ first: size, after, sortKey, reverse, query });
+              forward.push(...current.nodes.map(idOf));
+              expect(current.edges.map((edge) => idOf(edge.node))).toEqual(current.nodes.map(idOf));
+              expect(current.pageInfo.hasPreviousPage).toBe(pages > 0);
+              pages += 1;
+              if (!current.pageInfo.hasNextPage) break;
+              after = current.pageInfo.endCursor;
+            }
+            expect({ source, sortKey, reverse, size, ids: forward }).toEqual({
+              source,
+              sortKey,
+              reverse,
+              size,
+              ids: expected,
+            });
 
-          const backward: number[] = [];
-          let before: string | null = null;
-          for (;;) {
-            const current: Page = await page({ last: size, before, sortKey, reverse });
-            backward.unshift(...current.nodes.map(idOf));
-            if (!current.pageInfo.hasPreviousPage) break;
-            before = current.pageInfo.startCursor;
+            const backward: number[] = [];
+            let before: string | null = null;
+            for (;;) {
+              const current: Page = await page({ last: size, before, sortKey, reverse, query });
+              backward.unshift(...current.nodes.map(idOf));
+              if (!current.pageInfo.hasPreviousPage) break;
+              before = current.pageInfo.startCursor;
+            }
+            expect({ source, sortKey, reverse, size, ids: backward }).toEqual({
+              source,
+              sortKey,
+              reverse,
+              size,
+              ids: expected,
+            });
           }
-          expect(backward).toEqual(expected);
         }
       }
     }
@@ -172,8 +249,89 @@ describe("customers pagination", () => {
     const current = await page({ first: 1, sortKey: "ID" });
     expect(JSON.parse(Buffer.from(current.edges[0]!.cursor, "base64").toString())).toEqual({
       last_id: customer!.id,
-      last_value: customer!.id,
+      last_value: String(customer!.id),
     });
+  });
+
+  // Cursors copied from the captures (customers-catalog, customers-search, customers-sort-keys, order-catalog-count,
+  // tags-add-parity), with the records they were recorded on.
+  const CAPTURED_CURSORS = [
+    {
+      name: "customers sorted by ID without a query (database: the id as a string)",
+      query: `{ customers(first: 1) { edges { cursor } } }`,
+      cursor: "eyJsYXN0X2lkIjo5NTIyMjA2OTMzMjk4LCJsYXN0X3ZhbHVlIjoiOTUyMjIwNjkzMzI5OCJ9",
+      seed: () => makeCustomer(env.store, env.shopA.id, { id: 9522206933298 }),
+    },
+    {
+      name: "customers sorted by UPDATED_AT with a query (search index: epoch milliseconds)",
+      query: `{ customers(first: 1, query: "state:disabled", sortKey: UPDATED_AT, reverse: true) { edges { cursor } } }`,
+      cursor: "eyJsYXN0X2lkIjoxMDg4NTQ0MDk5NTYzNCwibGFzdF92YWx1ZSI6MTc4MzA1ODIzODAwMH0=",
+      seed: () => makeCustomer(env.store, env.shopA.id, { id: 10885440995634, updatedAt: "2026-07-03T05:57:18Z" }),
+    },
+    {
+      name: "customers sorted by NAME without names",
+      query: `{ customers(first: 1, sortKey: NAME) { edges { cursor } } }`,
+      cursor: "eyJsYXN0X2lkIjoxMDU0MDcxMzQxMDg2NiwibGFzdF92YWx1ZSI6IiwgIn0=",
+      seed: () => makeCustomer(env.store, env.shopA.id, { id: 10540713410866, firstName: null, lastName: null }),
+    },
+    {
+      name: "customers sorted by LOCATION (an array of lower-cased parts; no address sorts after one)",
+      query: `{ customers(first: 1, sortKey: LOCATION) { edges { cursor } } }`,
+      cursor: "eyJsYXN0X2lkIjoxMDU0MDI5NDA0NjAwMiwibGFzdF92YWx1ZSI6WyJjYW5hZGEiLCJvbnRhcmlvIiwib3R0YXdhIl19",
+      seed: () => {
+        const address = { ...randomAddress(() => 0, 1), country: "Canada", province: "Ontario", city: "Ottawa" };
+        makeCustomer(env.store, env.shopA.id, { id: 2 });
+        makeCustomer(env.store, env.shopA.id, { id: 10540294046002, addresses: [address], defaultAddressId: 1 });
+      },
+    },
+    {
+      name: "orders sorted by CREATED_AT with a tag query (search index: epoch milliseconds)",
+      query: `{ orders(first: 1, query: "tag:x", sortKey: CREATED_AT, reverse: true) { edges { cursor } } }`,
+      cursor: "eyJsYXN0X2lkIjo4ODM3OTkxNzI3NDEwLCJsYXN0X3ZhbHVlIjoxNzgyMTY3NjQwMDAwfQ==",
+      seed: () =>
+        makeOrder(env.store, env.shopA.id, { id: 8837991727410, tags: ["x"], createdAt: "2026-06-22T22:34:00Z" }),
+    },
+    {
+      name: "products sorted by ID with a query (search index: the id as a number)",
+      query: `{ products(first: 1, query: "tag:x") { edges { cursor } } }`,
+      cursor: "eyJsYXN0X2lkIjoxMDIzMDc2OTg0NDUzMCwibGFzdF92YWx1ZSI6MTAyMzA3Njk4NDQ1MzB9",
+      seed: () => makeProduct(env.store, env.shopA.id, { id: 10230769844530, tags: ["x"] }),
+    },
+  ];
+  for (const captured of CAPTURED_CURSORS) {
+    it(`given ${captured.name}, when listing, then the cursor equals Shopify's byte for byte`, async () => {
+      captured.seed();
+      const result = await env.run(env.shopA, captured.query);
+      expect(result.errors).toBeUndefined();
+      const connection = Object.values(result.data!)[0] as { edges: { cursor: string }[] };
+      expect(connection.edges[0]!.cursor).toBe(captured.cursor);
+    });
+  }
+
+  it("given orders sorted by CREATED_AT without a query, when listing, then the cursor holds a database timestamp and Shopify's own such cursor pages on", async () => {
+    makeOrder(env.store, env.shopA.id, { id: 6834528944361, createdAt: "2026-04-24T23:51:30.272Z" });
+    makeOrder(env.store, env.shopA.id, { id: 6834528944300, createdAt: "2026-04-24T23:51:30Z" });
+    const query = `query($after: String) { orders(first: 1, after: $after, sortKey: CREATED_AT, reverse: true) {
+      edges { cursor node { id } } } }`;
+    const first = await env.run(env.shopA, query);
+    const edges = (first.data!.orders as { edges: { cursor: string; node: { id: string } }[] }).edges;
+    expect(JSON.parse(Buffer.from(edges[0]!.cursor, "base64").toString())).toEqual({
+      last_id: 6834528944361,
+      last_value: "2026-04-24 23:51:30.272000",
+    });
+    // From order-empty-state: microseconds, which the local Shopify reads to the millisecond.
+    const shopifyCursor = "eyJsYXN0X2lkIjo2ODM0NTI4OTQ0MzYxLCJsYXN0X3ZhbHVlIjoiMjAyNi0wNC0yNCAyMzo1MTozMC4yNzIwNTIifQ==";
+    const next = await env.run(env.shopA, query, { after: shopifyCursor });
+    expect(next.errors).toBeUndefined();
+    const nextEdges = (next.data!.orders as { edges: { node: { id: string } }[] }).edges;
+    expect(nextEdges.map((edge) => edge.node.id)).toEqual([gid("Order", 6834528944300)]);
+  });
+
+  it("given a cursor whose last_value cannot be the sort key's, when paging, then an invalid-cursor error", async () => {
+    seedRandomCustomers(3, 2);
+    const forged = Buffer.from(JSON.stringify({ last_id: 1, last_value: ["a", "b", "c"] })).toString("base64");
+    const result = await env.run(env.shopA, PAGE_QUERY, { first: 1, after: forged, sortKey: "UPDATED_AT" });
+    expect(result.errors?.[0]?.extensions?.code).toBe("BAD_REQUEST");
   });
 });
 

@@ -162,6 +162,28 @@ export function parseSearchQuery(input: string | null | undefined): SearchNode |
   return tree;
 }
 
+/**
+ * Whether Shopify answers a connection with this `query:` from its search index rather than its database. The
+ * captures show the two by their cursors: with no query, or only `id:` terms, `last_value` is the database's
+ * (the id as a string, a timestamp as "YYYY-MM-DD HH:MM:SS.ffffff"); with any other term it is the index's (the
+ * id as a number, a timestamp as epoch milliseconds at second precision).
+ */
+export function answeredBySearchIndex(query: unknown): boolean {
+  if (typeof query !== "string") return false;
+  let tree: SearchNode | null;
+  try {
+    tree = parseSearchQuery(query);
+  } catch {
+    return true;
+  }
+  const usesIndex = (node: SearchNode): boolean => {
+    if (node.kind === "term") return node.field?.toLowerCase() !== "id";
+    if (node.kind === "not") return usesIndex(node.child);
+    return node.children.some(usesIndex);
+  };
+  return tree !== null && usesIndex(tree);
+}
+
 // ---- compilation ------------------------------------------------------------------------------------------
 
 export interface SqlFragment {

@@ -131,9 +131,21 @@ export class EmulatorStore {
     this.db.pragma("synchronous = OFF");
     this.db.exec(SCHEMA);
     this.now = options.now ?? (() => new Date());
-    this.db
-      .prepare("INSERT OR IGNORE INTO sequences (name, value) VALUES ('id', ?)")
-      .run(options.firstId ?? 7_000_000_000);
+    this.prepare("INSERT OR IGNORE INTO sequences (name, value) VALUES ('id', ?)").run(
+      options.firstId ?? 7_000_000_000,
+    );
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared once per SQL text: a million-row seed would otherwise spend seconds compiling the same statements. */
+  prepare(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
   }
 
   nowIso(): string {
@@ -142,9 +154,9 @@ export class EmulatorStore {
 
   /** Reserves `count` consecutive ids and returns the first. */
   nextId(count = 1): number {
-    const row = this.db
-      .prepare("UPDATE sequences SET value = value + ? WHERE name = 'id' RETURNING value")
-      .get(count) as { value: number };
+    const row = this.prepare("UPDATE sequences SET value = value + ? WHERE name = 'id' RETURNING value").get(count) as {
+      value: number;
+    };
     return row.value - count + 1;
   }
 
@@ -190,24 +202,26 @@ export class EmulatorStore {
       countryCode: input.countryCode ?? "US",
       createdAt: input.createdAt ?? this.nowIso(),
     };
-    this.db
-      .prepare("INSERT INTO shops (id, domain, data) VALUES (?, ?, ?)")
-      .run(shop.id, shop.domain, JSON.stringify(shop));
+    this.prepare("INSERT INTO shops (id, domain, data) VALUES (?, ?, ?)").run(
+      shop.id,
+      shop.domain,
+      JSON.stringify(shop),
+    );
     return shop;
   }
 
   getShopByDomain(domain: string): ShopRecord | null {
-    const row = this.db.prepare("SELECT data FROM shops WHERE domain = ?").get(domain) as { data: string } | undefined;
+    const row = this.prepare("SELECT data FROM shops WHERE domain = ?").get(domain) as { data: string } | undefined;
     return row ? (JSON.parse(row.data) as ShopRecord) : null;
   }
 
   getShop(id: number): ShopRecord | null {
-    const row = this.db.prepare("SELECT data FROM shops WHERE id = ?").get(id) as { data: string } | undefined;
+    const row = this.prepare("SELECT data FROM shops WHERE id = ?").get(id) as { data: string } | undefined;
     return row ? (JSON.parse(row.data) as ShopRecord) : null;
   }
 
   listShops(): ShopRecord[] {
-    return (this.db.prepare("SELECT data FROM shops ORDER BY id").all() as { data: string }[]).map(
+    return (this.prepare("SELECT data FROM shops ORDER BY id").all() as { data: string }[]).map(
       (row) => JSON.parse(row.data) as ShopRecord,
     );
   }
@@ -215,7 +229,13 @@ export class EmulatorStore {
   setShopPlan(shopId: number, plan: ShopPlan): ShopRecord {
     const shop = this.requireShop(shopId);
     const updated = { ...shop, plan };
-    this.db.prepare("UPDATE shops SET data = ? WHERE id = ?").run(JSON.stringify(updated), shopId);
+    this.prepare("UPDATE shops SET data = ? WHERE id = ?").run(JSON.stringify(updated), shopId);
+    return updated;
+  }
+
+  updateShop(shopId: number, changes: Partial<Omit<ShopRecord, "id" | "domain">>): ShopRecord {
+    const updated = { ...this.requireShop(shopId), ...changes };
+    this.prepare("UPDATE shops SET data = ? WHERE id = ?").run(JSON.stringify(updated), shopId);
     return updated;
   }
 
@@ -228,13 +248,13 @@ export class EmulatorStore {
   // ---- generic records ---------------------------------------------------------------------------------------
 
   getRecord<T>(table: Table, shopId: number, id: number): T | null {
-    const row = this.db.prepare(`SELECT data FROM ${table} WHERE shop_id = ? AND id = ?`).get(shopId, id) as
+    const row = this.prepare(`SELECT data FROM ${table} WHERE shop_id = ? AND id = ?`).get(shopId, id) as
       { data: string } | undefined;
     return row ? (JSON.parse(row.data) as T) : null;
   }
 
   count(table: Table, shopId: number): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE shop_id = ?`).get(shopId) as { n: number }).n;
+    return (this.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE shop_id = ?`).get(shopId) as { n: number }).n;
   }
 
   // ---- customers ---------------------------------------------------------------------------------------------
@@ -257,19 +277,17 @@ export class EmulatorStore {
   }
 
   writeCustomerRow(shopId: number, customer: CustomerRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO customers (shop_id, id, created_at, updated_at, email, data) VALUES (?, ?, ?, ?, ?, ?)
+    this.prepare(
+      `INSERT INTO customers (shop_id, id, created_at, updated_at, email, data) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (shop_id, id) DO UPDATE SET updated_at = excluded.updated_at, email = excluded.email,
            data = excluded.data`,
-      )
-      .run(shopId, customer.id, customer.createdAt, customer.updatedAt, customer.email, JSON.stringify(customer));
+    ).run(shopId, customer.id, customer.createdAt, customer.updatedAt, customer.email, JSON.stringify(customer));
   }
 
   deleteCustomer(shopId: number, id: number, options: { silent?: boolean } = {}): boolean {
     const customer = this.getCustomer(shopId, id);
     if (!customer) return false;
-    this.db.prepare("DELETE FROM customers WHERE shop_id = ? AND id = ?").run(shopId, id);
+    this.prepare("DELETE FROM customers WHERE shop_id = ? AND id = ?").run(shopId, id);
     if (!options.silent) this.emit({ shopId, topic: "customers/delete", resourceId: id, snapshot: customer });
     return true;
   }
@@ -278,9 +296,10 @@ export class EmulatorStore {
   refreshCustomerStats(shopId: number, customerId: number): CustomerRecord | null {
     const customer = this.getCustomer(shopId, customerId);
     if (!customer) return null;
-    const rows = this.db
-      .prepare("SELECT data FROM orders WHERE shop_id = ? AND customer_id = ?")
-      .all(shopId, customerId) as { data: string }[];
+    const rows = this.prepare("SELECT data FROM orders WHERE shop_id = ? AND customer_id = ?").all(
+      shopId,
+      customerId,
+    ) as { data: string }[];
     let spent = "0.00";
     let count = 0;
     for (const row of rows) {
@@ -303,23 +322,21 @@ export class EmulatorStore {
   }
 
   writeOrderRow(shopId: number, order: OrderRecord): void {
-    this.db
-      .prepare(
-        `INSERT INTO orders (shop_id, id, customer_id, number, created_at, updated_at, processed_at, data)
+    this.prepare(
+      `INSERT INTO orders (shop_id, id, customer_id, number, created_at, updated_at, processed_at, data)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (shop_id, id) DO UPDATE SET customer_id = excluded.customer_id,
            updated_at = excluded.updated_at, processed_at = excluded.processed_at, data = excluded.data`,
-      )
-      .run(
-        shopId,
-        order.id,
-        order.customerId,
-        order.number,
-        order.createdAt,
-        order.updatedAt,
-        order.processedAt,
-        JSON.stringify(order),
-      );
+    ).run(
+      shopId,
+      order.id,
+      order.customerId,
+      order.number,
+      order.createdAt,
+      order.updatedAt,
+      order.processedAt,
+      JSON.stringify(order),
+    );
   }
 
   /**
@@ -339,7 +356,7 @@ export class EmulatorStore {
   }
 
   nextOrderNumber(shopId: number): number {
-    const row = this.db.prepare("SELECT MAX(number) AS n FROM orders WHERE shop_id = ?").get(shopId) as {
+    const row = this.prepare("SELECT MAX(number) AS n FROM orders WHERE shop_id = ?").get(shopId) as {
       n: number | null;
     };
     return (row.n ?? 1000) + 1;
@@ -349,12 +366,10 @@ export class EmulatorStore {
 
   putProduct(shopId: number, product: ProductRecord, options: { silent?: boolean } = {}): ProductRecord {
     const existed = this.getRecord("products", shopId, product.id) !== null;
-    this.db
-      .prepare(
-        `INSERT INTO products (shop_id, id, updated_at, data) VALUES (?, ?, ?, ?)
+    this.prepare(
+      `INSERT INTO products (shop_id, id, updated_at, data) VALUES (?, ?, ?, ?)
          ON CONFLICT (shop_id, id) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data`,
-      )
-      .run(shopId, product.id, product.updatedAt, JSON.stringify(product));
+    ).run(shopId, product.id, product.updatedAt, JSON.stringify(product));
     if (!options.silent) {
       this.emit({ shopId, topic: existed ? "products/update" : "products/create", resourceId: product.id });
     }
@@ -362,12 +377,10 @@ export class EmulatorStore {
   }
 
   putCollection(shopId: number, collection: CollectionRecord): CollectionRecord {
-    this.db
-      .prepare(
-        `INSERT INTO collections (shop_id, id, updated_at, data) VALUES (?, ?, ?, ?)
+    this.prepare(
+      `INSERT INTO collections (shop_id, id, updated_at, data) VALUES (?, ?, ?, ?)
          ON CONFLICT (shop_id, id) DO UPDATE SET updated_at = excluded.updated_at, data = excluded.data`,
-      )
-      .run(shopId, collection.id, collection.updatedAt, JSON.stringify(collection));
+    ).run(shopId, collection.id, collection.updatedAt, JSON.stringify(collection));
     return collection;
   }
 

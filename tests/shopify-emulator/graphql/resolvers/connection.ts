@@ -29,11 +29,40 @@ export interface Connection<N> {
   pageInfo: PageInfo;
 }
 
-type CursorValue = string | number | null;
+/** A cursor's `last_value` as Shopify writes it: a number, a string, or for LOCATION an array of parts. */
+export type CursorValue = string | number | null | (string | null)[];
+
+/** A sort value as SQLite returns it. */
+export type SqlSortValue = string | number;
+
+/**
+ * Which of Shopify's two back ends answers a connection (see `answeredBySearchIndex`): it decides the sort
+ * value's precision and how `last_value` is written.
+ */
+export type CursorSource = "database" | "search";
+
+/** One sort key: its SQL value and the codec between that value and the cursor's `last_value`. */
+export interface SortKey {
+  /** An SQL expression over the table aliased `t` that is never NULL. */
+  sql(source: CursorSource): string;
+  toCursor(value: SqlSortValue, source: CursorSource): CursorValue;
+  /** The SQL bound a cursor's `last_value` stands for; `undefined` when it cannot be one of this key's. */
+  fromCursor(value: CursorValue): SqlSortValue | undefined;
+}
 
 /** Shopify's cursors are base64 JSON `{"last_id":…,"last_value":…}`; ours use the same shape. */
 export function encodeCursor(id: number, value: CursorValue): string {
   return Buffer.from(JSON.stringify({ last_id: id, last_value: value })).toString("base64");
+}
+
+function isCursorValue(value: unknown): value is CursorValue {
+  if (typeof value === "string" || typeof value === "number" || value === null) return true;
+  return Array.isArray(value) && value.every((part) => typeof part === "string" || part === null);
+}
+
+function invalidCursor(cursor: string): GraphQLError {
+  // Unconfirmed text: no capture of Shopify's answer to a forged cursor yet.
+  return new GraphQLError(`Invalid cursor: ${cursor}`, { extensions: { code: "BAD_REQUEST" } });
 }
 
 export function decodeCursor(cursor: string): { id: number; value: CursorValue } {
@@ -41,15 +70,97 @@ export function decodeCursor(cursor: string): { id: number; value: CursorValue }
     const parsed = JSON.parse(Buffer.from(cursor, "base64").toString("utf8")) as unknown;
     if (typeof parsed === "object" && parsed !== null && "last_id" in parsed && "last_value" in parsed) {
       const { last_id: id, last_value: value } = parsed as { last_id: unknown; last_value: unknown };
-      if (typeof id === "number" && (typeof value === "string" || typeof value === "number" || value === null)) {
-        return { id, value };
-      }
+      if (typeof id === "number" && isCursorValue(value)) return { id, value };
     }
   } catch {
     // fall through to the error below
   }
-  // Unconfirmed text: no capture of Shopify's answer to a forged cursor yet.
-  throw new GraphQLError(`Invalid cursor: ${cursor}`, { extensions: { code: "BAD_REQUEST" } });
+  throw invalidCursor(cursor);
+}
+
+// ---- sort keys ----------------------------------------------------------------------------------------------
+
+/** The id: a string in database cursors ("9522206933298"), a number in search-index ones. */
+export function idSortKey(column = "t.id"): SortKey {
+  return {
+    sql: () => column,
+    toCursor: (value, source) => (source === "database" ? String(value) : Number(value)),
+    fromCursor: (value) => {
+      if (typeof value === "number" && Number.isSafeInteger(value)) return value;
+      if (typeof value === "string" && /^\d+$/.test(value)) return Number(value);
+      return undefined;
+    },
+  };
+}
+
+const epochSeconds = (column: string) => `CAST(strftime('%s', ${column}) AS INTEGER)`;
+
+/** "2026-04-24 23:51:30.272000": how Shopify's database cursors write a timestamp (UTC, microseconds). */
+export function databaseTimestamp(epochMs: number): string {
+  const iso = new Date(epochMs).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}000`;
+}
+
+/** Epoch milliseconds of a cursor's timestamp: a number, a database timestamp, or an ISO string. */
+export function cursorTimestampMs(value: CursorValue): number | undefined {
+  if (typeof value === "number") return Number.isFinite(value) ? Math.trunc(value) : undefined;
+  if (typeof value !== "string") return undefined;
+  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})?$/.exec(value);
+  if (!match) return undefined;
+  const millis = (match[3] ?? "").slice(0, 3).padEnd(3, "0");
+  const parsed = Date.parse(`${match[1]}T${match[2]}.${millis}${match[4] ?? "Z"}`);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/**
+ * A timestamp column (ISO text, with or without milliseconds), sorted as epoch milliseconds so that mixed text
+ * forms still order by time. The search index keeps whole seconds (every captured value ends in 000) and ties
+ * fall to the id; the database keeps sub-second precision and writes it as a timestamp string.
+ */
+export function timestampSortKey(column: string): SortKey {
+  return {
+    sql: (source) =>
+      source === "search"
+        ? `COALESCE(${epochSeconds(column)} * 1000, 0)`
+        : `COALESCE(${epochSeconds(column)} * 1000 + CAST(substr(strftime('%f', ${column}), 4) AS INTEGER), 0)`,
+    toCursor: (value, source) => (source === "search" ? Number(value) : databaseTimestamp(Number(value))),
+    fromCursor: cursorTimestampMs,
+  };
+}
+
+/** A value written into the cursor as SQLite returns it (names, titles, totals). */
+export function plainSortKey(sql: string): SortKey {
+  return {
+    sql: () => sql,
+    toCursor: (value) => value,
+    fromCursor: (value) => (typeof value === "string" || typeof value === "number" ? value : undefined),
+  };
+}
+
+const PART_SEPARATOR = String.fromCharCode(31);
+
+/**
+ * Several lower-cased text parts (LOCATION: country, province, city) written into the cursor as an array, as
+ * Shopify does (`["canada","ontario","ottawa"]`). A missing or empty part sorts after every present one: in the
+ * capture customers without an address do not come first. In SQL the parts are one string: each present part
+ * is "0" + the part and a missing one "1", joined by U+001F, which sorts below any printable character, so the
+ * string orders part by part. A missing part is `null` in the cursor (unconfirmed: no capture shows one).
+ */
+export function partsSortKey(parts: readonly string[]): SortKey {
+  const sql = parts
+    .map((part) => `CASE WHEN COALESCE(${part}, '') = '' THEN '1' ELSE '0' || ${part} END`)
+    .join(` || char(31) || `);
+  return {
+    sql: () => sql,
+    toCursor: (value) =>
+      String(value)
+        .split(PART_SEPARATOR)
+        .map((part) => (part.startsWith("0") ? part.slice(1) : null)),
+    fromCursor: (value) => {
+      if (!Array.isArray(value) || value.length !== parts.length) return undefined;
+      return value.map((part) => (part === null || part === "" ? "1" : `0${part}`)).join(PART_SEPARATOR);
+    },
+  };
 }
 
 function badRequest(message: string): GraphQLError {
@@ -98,15 +209,14 @@ export interface SqlConnectionSource {
   shopId: number;
   /** ANDed filters over the table aliased `t`. */
   filters: SqlFragment[];
-  /** The sort value, an SQL expression over `t` that is never NULL (wrap nullable ones in COALESCE). */
-  sortExpression: string;
-  /** Turns the sort value as SQLite returns it into the cursor's `last_value`. */
-  cursorValue?: (value: CursorValue, id: number) => CursorValue;
+  sortKey: SortKey;
+  /** Which back end Shopify would answer from: `answeredBySearchIndex(args.query)`. */
+  cursorSource: CursorSource;
 }
 
 interface SqlRow {
   id: number;
-  sort_value: CursorValue;
+  sort_value: SqlSortValue;
   data: string;
 }
 
@@ -122,21 +232,27 @@ export function sqlConnection<N>(
 ): Connection<N> {
   const { size, backward } = pageWindow(args);
   const ascending = !args.reverse;
-  const expression = source.sortExpression;
+  const expression = source.sortKey.sql(source.cursorSource);
   const base = [`t.shop_id = ?`, ...source.filters.map((filter) => `(${filter.sql})`)];
   const baseParams: unknown[] = [source.shopId, ...source.filters.flatMap((filter) => filter.params)];
 
   // "After" in the requested order is ">" when ascending.
   const afterOp = ascending ? ">" : "<";
   const beforeOp = ascending ? "<" : ">";
-  const positional = (op: string, cursor: { id: number; value: CursorValue }): SqlFragment => ({
+  const positional = (op: string, cursor: { id: number; value: SqlSortValue }): SqlFragment => ({
     sql: `(${expression}, t.id) ${op} (?, ?)`,
     params: [cursor.value, cursor.id],
   });
+  const bound = (cursor: string): { id: number; value: SqlSortValue } => {
+    const decoded = decodeCursor(cursor);
+    const value = source.sortKey.fromCursor(decoded.value);
+    if (value === undefined) throw invalidCursor(cursor);
+    return { id: decoded.id, value };
+  };
 
   const bounds: SqlFragment[] = [];
-  const after = args.after ? decodeCursor(args.after) : null;
-  const before = args.before ? decodeCursor(args.before) : null;
+  const after = args.after ? bound(args.after) : null;
+  const before = args.before ? bound(args.before) : null;
   if (after) bounds.push(positional(afterOp, after));
   if (before) bounds.push(positional(beforeOp, before));
 
@@ -187,11 +303,12 @@ export function sqlConnection<N>(
   };
   const hasNextPage = backward ? anyAfter() : hasMore;
   const hasPreviousPage = backward ? hasMore : anyBefore();
-  const toCursor = source.cursorValue ?? ((value: CursorValue) => value);
-
   return buildConnection(
     typeName,
-    rows.map((row) => ({ node: toNode(row.data), cursor: encodeCursor(row.id, toCursor(row.sort_value, row.id)) })),
+    rows.map((row) => ({
+      node: toNode(row.data),
+      cursor: encodeCursor(row.id, source.sortKey.toCursor(row.sort_value, source.cursorSource)),
+    })),
     hasNextPage,
     hasPreviousPage,
   );

@@ -3,6 +3,7 @@ import type { FieldResolver, ResolverContext, RootResolvers } from "../schema.js
 import type { CollectionRecord, CustomerRecord, ProductRecord, ShopRecord } from "../../store/types.js";
 import { parseGid, toGid } from "../../store/types.js";
 import { countRows, sqlConnection, type ConnectionArgs, type CountArgs } from "./connection.js";
+import { answeredBySearchIndex } from "../search-query.js";
 import { dateTime } from "./format.js";
 import {
   collectionNode,
@@ -24,7 +25,7 @@ import {
   customerSearch,
   orderSearch,
   productSearch,
-  sortExpression,
+  sortKeyFor,
 } from "./search-specs.js";
 import { tagsAdd, tagsRemove } from "./tags.js";
 
@@ -152,7 +153,8 @@ export function buildRootResolvers(): RootResolvers {
           table: "customers",
           shopId: ctx.shop.id,
           filters: searchFilter(ctx, customerSearch(store.now), args.query, info),
-          sortExpression: sortExpression(CUSTOMER_SORT_KEYS, args.sortKey, "ID"),
+          sortKey: sortKeyFor(CUSTOMER_SORT_KEYS, args.sortKey, "ID"),
+          cursorSource: answeredBySearchIndex(args.query) ? "search" : "database",
         },
         args as ConnectionArgs,
         (data) => customerNode(ctx, JSON.parse(data) as CustomerRecord),
@@ -186,7 +188,8 @@ export function buildRootResolvers(): RootResolvers {
           table: "products",
           shopId: ctx.shop.id,
           filters: searchFilter(ctx, productSearch(store.now), args.query, info),
-          sortExpression: sortExpression(PRODUCT_SORT_KEYS, args.sortKey, "ID"),
+          sortKey: sortKeyFor(PRODUCT_SORT_KEYS, args.sortKey, "ID"),
+          cursorSource: answeredBySearchIndex(args.query) ? "search" : "database",
         },
         args as ConnectionArgs,
         (data) => productNode(ctx, JSON.parse(data) as ProductRecord),
@@ -210,7 +213,8 @@ export function buildRootResolvers(): RootResolvers {
           table: "collections",
           shopId: ctx.shop.id,
           filters: searchFilter(ctx, collectionSearch(store.now), args.query, info),
-          sortExpression: sortExpression(COLLECTION_SORT_KEYS, args.sortKey, "ID"),
+          sortKey: sortKeyFor(COLLECTION_SORT_KEYS, args.sortKey, "ID"),
+          cursorSource: answeredBySearchIndex(args.query) ? "search" : "database",
         },
         args as ConnectionArgs,
         (data) => collectionNode(ctx, JSON.parse(data) as CollectionRecord),

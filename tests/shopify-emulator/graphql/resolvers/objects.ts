@@ -1,7 +1,13 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import type { ResolverContext } from "../schema.js";
 import type { SqlFragment } from "../search-query.js";
-import { compileSearch, parseSearchQuery, type SearchSpec, type SearchWarning } from "../search-query.js";
+import {
+  answeredBySearchIndex,
+  compileSearch,
+  parseSearchQuery,
+  type SearchSpec,
+  type SearchWarning,
+} from "../search-query.js";
 import { addMoney, subtractMoney, multiplyMoney } from "../../store/money.js";
 import type {
   CollectionRecord,
@@ -16,7 +22,7 @@ import type {
 import { toGid } from "../../store/types.js";
 import { listConnection, sqlConnection, type ConnectionArgs } from "./connection.js";
 import { dateTime, mailingAddress, moneyBag, moneyV2, sortedTags } from "./format.js";
-import { ORDER_SORT_KEYS, orderSearch, sortExpression } from "./search-specs.js";
+import { ORDER_SORT_KEYS, orderSearch, sortKeyFor } from "./search-specs.js";
 
 /** Builders for the plain objects the engine walks: property names are GraphQL field names. */
 
@@ -92,7 +98,8 @@ export function ordersConnection(
       table: "orders",
       shopId: ctx.shop.id,
       filters: [...extra, ...orderVisibility(ctx), ...searchFilter(ctx, orderSearch(store.now), args.query, info)],
-      sortExpression: sortExpression(ORDER_SORT_KEYS, args.sortKey, "PROCESSED_AT"),
+      sortKey: sortKeyFor(ORDER_SORT_KEYS, args.sortKey, "PROCESSED_AT"),
+      cursorSource: answeredBySearchIndex(args.query) ? "search" : "database",
     },
     args as ConnectionArgs,
     (data) => orderNode(ctx, JSON.parse(data) as OrderRecord),

@@ -11,6 +11,7 @@ import {
   type SearchSpec,
   type TermCompiler,
 } from "../search-query.js";
+import { idSortKey, partsSortKey, plainSortKey, timestampSortKey, type SortKey } from "./connection.js";
 
 /**
  * Per-connection search fields and sort keys. `shopifyFields` are the filters the 2026-10 schema documents on each
@@ -364,64 +365,75 @@ export function collectionSearch(now: () => Date): SearchSpec {
 
 // ---- sort keys --------------------------------------------------------------------------------------------
 
-/** A sort value: an SQL expression that is never NULL. */
-export type SortKeyTable = Record<string, string>;
+/**
+ * Sort keys by name. Each says how its value is written into cursors (connection.ts): ids as strings from the
+ * database and numbers from the search index, timestamps as database timestamps or epoch milliseconds, LOCATION
+ * as an array — as the captures show.
+ */
+export type SortKeyTable = Record<string, SortKey>;
 
 const defaultAddressPart = (path: string) =>
-  `COALESCE((SELECT lower(json_extract(a.value, '${path}')) FROM json_each(t.data, '$.addresses') a
-     WHERE json_extract(a.value, '$.id') = json_extract(t.data, '$.defaultAddressId')), '')`;
+  `(SELECT lower(json_extract(a.value, '${path}')) FROM json_each(t.data, '$.addresses') a
+     WHERE json_extract(a.value, '$.id') = json_extract(t.data, '$.defaultAddressId'))`;
 
 export const CUSTOMER_SORT_KEYS: SortKeyTable = {
-  ID: "t.id",
+  ID: idSortKey(),
   // RELEVANCE ranks search matches on Shopify; without a ranking model the local Shopify keeps ID order.
-  RELEVANCE: "t.id",
-  CREATED_AT: "t.created_at",
-  UPDATED_AT: "t.updated_at",
-  // Shopify's cursor shows NAME sorts on "last, first" in lower case.
-  NAME: `lower(COALESCE(${json("$.lastName")}, '') || ', ' || COALESCE(${json("$.firstName")}, ''))`,
-  LOCATION: `${defaultAddressPart("$.country")} || char(31) || ${defaultAddressPart("$.province")} || char(31) || ${defaultAddressPart("$.city")}`,
+  RELEVANCE: idSortKey(),
+  CREATED_AT: timestampSortKey("t.created_at"),
+  UPDATED_AT: timestampSortKey("t.updated_at"),
+  // Shopify's cursor shows NAME sorts on "last, first" in lower case (", " when both are empty).
+  NAME: plainSortKey(`lower(COALESCE(${json("$.lastName")}, '') || ', ' || COALESCE(${json("$.firstName")}, ''))`),
+  LOCATION: partsSortKey([
+    defaultAddressPart("$.country"),
+    defaultAddressPart("$.province"),
+    defaultAddressPart("$.city"),
+  ]),
 };
 
 export const ORDER_SORT_KEYS: SortKeyTable = {
-  ID: "t.id",
-  RELEVANCE: "t.id",
-  CREATED_AT: "t.created_at",
-  UPDATED_AT: "t.updated_at",
-  PROCESSED_AT: "t.processed_at",
-  ORDER_NUMBER: "t.number",
-  TOTAL_PRICE: `CAST(${json("$.totalPrice.shop")} AS REAL)`,
-  CURRENT_TOTAL_PRICE: ORDER_CURRENT_TOTAL,
-  FINANCIAL_STATUS: json("$.financialStatus"),
-  FULFILLMENT_STATUS: json("$.fulfillmentStatus"),
-  TOTAL_ITEMS_QUANTITY: `(SELECT COALESCE(SUM(json_extract(l.value, '$.quantity')), 0) FROM json_each(t.data, '$.lineItems') l)`,
-  CUSTOMER_NAME: `COALESCE((SELECT lower(COALESCE(json_extract(c.data, '$.firstName'), '') || ' ' || COALESCE(json_extract(c.data, '$.lastName'), ''))
-     FROM customers c WHERE c.shop_id = t.shop_id AND c.id = t.customer_id), '')`,
+  ID: idSortKey(),
+  RELEVANCE: idSortKey(),
+  CREATED_AT: timestampSortKey("t.created_at"),
+  UPDATED_AT: timestampSortKey("t.updated_at"),
+  PROCESSED_AT: timestampSortKey("t.processed_at"),
+  ORDER_NUMBER: plainSortKey("t.number"),
+  TOTAL_PRICE: plainSortKey(`COALESCE(CAST(${json("$.totalPrice.shop")} AS REAL), 0)`),
+  CURRENT_TOTAL_PRICE: plainSortKey(`COALESCE(${ORDER_CURRENT_TOTAL}, 0)`),
+  FINANCIAL_STATUS: plainSortKey(`COALESCE(${json("$.financialStatus")}, '')`),
+  FULFILLMENT_STATUS: plainSortKey(`COALESCE(${json("$.fulfillmentStatus")}, '')`),
+  TOTAL_ITEMS_QUANTITY: plainSortKey(
+    `(SELECT COALESCE(SUM(json_extract(l.value, '$.quantity')), 0) FROM json_each(t.data, '$.lineItems') l)`,
+  ),
+  CUSTOMER_NAME:
+    plainSortKey(`COALESCE((SELECT lower(COALESCE(json_extract(c.data, '$.firstName'), '') || ' ' || COALESCE(json_extract(c.data, '$.lastName'), ''))
+     FROM customers c WHERE c.shop_id = t.shop_id AND c.id = t.customer_id), '')`),
 };
 
 export const PRODUCT_SORT_KEYS: SortKeyTable = {
-  ID: "t.id",
-  RELEVANCE: "t.id",
-  TITLE: `lower(${json("$.title")})`,
-  UPDATED_AT: "t.updated_at",
-  CREATED_AT: json("$.createdAt"),
-  VENDOR: `lower(${json("$.vendor")})`,
-  PRODUCT_TYPE: `lower(${json("$.productType")})`,
+  ID: idSortKey(),
+  RELEVANCE: idSortKey(),
+  TITLE: plainSortKey(`lower(COALESCE(${json("$.title")}, ''))`),
+  UPDATED_AT: timestampSortKey("t.updated_at"),
+  CREATED_AT: timestampSortKey(json("$.createdAt")),
+  VENDOR: plainSortKey(`lower(COALESCE(${json("$.vendor")}, ''))`),
+  PRODUCT_TYPE: plainSortKey(`lower(COALESCE(${json("$.productType")}, ''))`),
 };
 
 export const COLLECTION_SORT_KEYS: SortKeyTable = {
-  ID: "t.id",
-  RELEVANCE: "t.id",
-  TITLE: `lower(${json("$.title")})`,
-  UPDATED_AT: "t.updated_at",
+  ID: idSortKey(),
+  RELEVANCE: idSortKey(),
+  TITLE: plainSortKey(`lower(COALESCE(${json("$.title")}, ''))`),
+  UPDATED_AT: timestampSortKey("t.updated_at"),
 };
 
-export function sortExpression(table: SortKeyTable, key: unknown, fallback: string): string {
+export function sortKeyFor(table: SortKeyTable, key: unknown, fallback: string): SortKey {
   const name = typeof key === "string" ? key : fallback;
-  const expression = table[name];
-  if (!expression) {
+  const sortKey = table[name];
+  if (!sortKey) {
     throw new GraphQLError(`The local Shopify does not implement sort key ${name} here yet.`, {
       extensions: { code: "EMULATOR_UNSUPPORTED" },
     });
   }
-  return expression;
+  return sortKey;
 }
