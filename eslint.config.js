@@ -29,6 +29,8 @@ export default tseslint.config(
       "build/**",
       "node_modules/**",
       "app/generated/**",
+      "app/types/**",
+      "test-results/**",
       "public/build/**",
       ".cache/**",
       "data/**",
