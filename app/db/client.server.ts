@@ -38,3 +38,15 @@ export function createDatabase(url: string): Database {
   const PostgresClient = loadClient("postgresql");
   return new PostgresClient({ adapter: adapter as unknown as PrismaBetterSQLite3 });
 }
+
+/**
+ * SQLite settings for a server that writes on every webhook: WAL lets readers run beside the writer, and
+ * `synchronous = NORMAL` (safe in WAL mode against process crashes) stops every commit from waiting on fsync.
+ * The adapter keeps one connection, so per-connection pragmas set here hold for the process.
+ */
+export async function tuneDatabase(db: Database, url: string): Promise<void> {
+  if (parseDatabaseUrl(url).provider !== "sqlite") return;
+  await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+  await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+  await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+}

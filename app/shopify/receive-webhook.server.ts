@@ -1,11 +1,11 @@
-import db from "../db.server.js";
-import { prismaWebhookInbox } from "../db/webhook-inbox.server.js";
-import { recordWebhook, type RecordOutcome } from "../services/webhook-inbox.js";
-import { authenticate } from "../shopify.server.js";
+import { webhookInboxFor } from "../db/webhook-inbox.server.js";
+import { env } from "../env.server.js";
+import { recordWebhook } from "../services/webhook-inbox.js";
+import { verifyWebhook, type VerifiedWebhook } from "./webhook-verification.js";
 
-export type WebhookContext = Awaited<ReturnType<typeof authenticate.webhook>>;
+export type WebhookContext = VerifiedWebhook;
 
-const inbox = prismaWebhookInbox(db);
+const inbox = webhookInboxFor(env().DATABASE_URL);
 
 /**
  * What every webhook route does: verify the HMAC (a wrong one answers 401 and records nothing), check the topic is
@@ -16,24 +16,13 @@ export async function receiveWebhook(
   expectedTopic: string,
   afterRecord?: (context: WebhookContext) => Promise<void>,
 ): Promise<Response> {
-  const deliveredTopic = request.headers.get("x-shopify-topic");
-  const context = await authenticate.webhook(request);
-  if (deliveredTopic !== expectedTopic) {
-    return new Response(`This endpoint receives ${expectedTopic}, not ${deliveredTopic ?? "(no topic)"}`, {
-      status: 400,
-    });
+  const verification = verifyWebhook(request.method, request.headers, await request.text(), env().SHOPIFY_API_SECRET);
+  if (!verification.ok) return new Response(verification.reason, { status: verification.status });
+  const { webhook } = verification;
+  if (webhook.topic !== expectedTopic) {
+    return new Response(`This endpoint receives ${expectedTopic}, not ${webhook.topic}`, { status: 400 });
   }
-  const eventId = "eventId" in context && context.eventId ? context.eventId : context.webhookId;
-  const triggeredAt = "triggeredAt" in context && context.triggeredAt ? new Date(context.triggeredAt) : null;
-  const outcome: RecordOutcome = await recordWebhook(inbox, {
-    shop: context.shop,
-    topic: expectedTopic,
-    eventId,
-    webhookId: context.webhookId,
-    apiVersion: context.apiVersion,
-    triggeredAt: triggeredAt && !Number.isNaN(triggeredAt.getTime()) ? triggeredAt : null,
-    payload: context.payload,
-  });
-  if (outcome === "recorded" && afterRecord) await afterRecord(context);
+  const outcome = await recordWebhook(inbox, { ...webhook, topic: expectedTopic });
+  if (outcome === "recorded" && afterRecord) await afterRecord(webhook);
   return new Response(null, { status: 200, headers: { "x-cohort-webhook": outcome } });
 }

@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import Sqlite from "better-sqlite3";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDatabase } from "../../app/db/client.server.js";
+import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { parseDatabaseUrl } from "../../app/db/database-url.js";
 import { applyMigrations, migrationsDirFor, readMigrations } from "../../app/db/migrate.server.js";
-import { prismaWebhookInbox } from "../../app/db/webhook-inbox.server.js";
+import { prismaWebhookInbox, webhookInboxFor } from "../../app/db/webhook-inbox.server.js";
 import { recordWebhook, type WebhookDelivery } from "../../app/services/webhook-inbox.js";
 import { derivePostgresSchema, POSTGRES_SCHEMA, SQLITE_SCHEMA } from "../../scripts/prisma-schemas.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
@@ -62,30 +62,43 @@ describe.each(await providers())("database on %s", (provider) => {
     );
   });
 
-  it("given a webhook inbox, when the same event arrives twice and another shop sends the same id, then each shop keeps one row", async () => {
-    const database = await freshDatabase(provider);
-    created.push(database);
-    await applyMigrations(database.url);
-    const db = createDatabase(database.url);
-    try {
-      const inbox = prismaWebhookInbox(db);
-      const delivery: WebhookDelivery = {
-        shop: "a.myshopify.com",
-        topic: "orders/create",
-        eventId: "evt-1",
-        webhookId: "wh-1",
-        apiVersion: "2026-10",
-        triggeredAt: new Date("2026-11-01T00:00:00Z"),
-        payload: { id: 1 },
-      };
-      expect(await recordWebhook(inbox, delivery)).toBe("recorded");
-      expect(await recordWebhook(inbox, { ...delivery, webhookId: "wh-2" })).toBe("duplicate");
-      expect(await recordWebhook(inbox, { ...delivery, shop: "b.myshopify.com" })).toBe("recorded");
-      const rows = await db.webhookEvent.findMany({ where: { shop: "a.myshopify.com" } });
-      expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ webhookId: "wh-1", topic: "orders/create", payload: '{"id":1}' });
-    } finally {
-      await db.$disconnect();
-    }
-  });
+  it.each([
+    ["the driver-level inbox", (url: string) => webhookInboxFor(url)],
+    ["the Prisma reference inbox", (_url: string, db: Database) => prismaWebhookInbox(db)],
+  ] as const)(
+    "given %s, when the same event arrives twice and another shop sends the same id, then each shop keeps one row that Prisma reads back",
+    async (_name, makeInbox) => {
+      const database = await freshDatabase(provider);
+      created.push(database);
+      await applyMigrations(database.url);
+      const db = createDatabase(database.url);
+      try {
+        const inbox = makeInbox(database.url, db);
+        const delivery: WebhookDelivery = {
+          shop: "a.myshopify.com",
+          topic: "orders/create",
+          eventId: "evt-1",
+          webhookId: "wh-1",
+          apiVersion: "2026-10",
+          triggeredAt: new Date("2026-11-01T00:00:00Z"),
+          payload: { id: 1 },
+        };
+        expect(await recordWebhook(inbox, delivery)).toBe("recorded");
+        expect(await recordWebhook(inbox, { ...delivery, webhookId: "wh-2" })).toBe("duplicate");
+        expect(await recordWebhook(inbox, { ...delivery, shop: "b.myshopify.com" })).toBe("recorded");
+        const rows = await db.webhookEvent.findMany({ where: { shop: "a.myshopify.com" } });
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toMatchObject({
+          webhookId: "wh-1",
+          topic: "orders/create",
+          payload: '{"id":1}',
+          triggeredAt: new Date("2026-11-01T00:00:00Z"),
+          processedAt: null,
+        });
+        expect(Math.abs(rows[0]!.receivedAt.getTime() - Date.now())).toBeLessThan(60_000);
+      } finally {
+        await db.$disconnect();
+      }
+    },
+  );
 });
