@@ -126,6 +126,24 @@ describe("calculateRequestedCost on hand-written documents", () => {
       ),
     ).toBe(3);
   });
+  it("given a connection selecting both nodes and edges { node }, when priced, then each selection pays for the node (tagsAdd downstream read: 21)", () => {
+    const products =
+      "products(first: 10, query: $q) { edges { cursor node { id tags } } nodes { id tags } pageInfo { hasNextPage } }";
+    expect(
+      cost(`query($q: String) { product(id: "x") { id tags } ${products} productsCount(query: $q) { count } }`),
+    ).toBe(21);
+  });
+  it("given a webhook subscription's endpoint union, when priced in a read and in a create payload, then it is free as captured", () => {
+    const endpoint =
+      "endpoint { __typename ... on WebhookHttpEndpoint { callbackUrl } ... on WebhookPubSubEndpoint { pubSubProject } }";
+    expect(cost(`{ webhookSubscriptions(first: 3) { nodes { id ${endpoint} } edges { node { id } } } }`)).toBe(6);
+    expect(
+      cost(
+        `mutation { webhookSubscriptionCreate(topic: SHOP_UPDATE, webhookSubscription: { uri: "https://example.com/h" }) {
+          webhookSubscription { id ${endpoint} } userErrors { field message } } }`,
+      ),
+    ).toBe(10);
+  });
 });
 
 describe.skipIf(!capturesAvailable())("calculateRequestedCost against Shopify's captured requestedQueryCost", () => {
@@ -153,6 +171,8 @@ describe.skipIf(!capturesAvailable())("calculateRequestedCost against Shopify's 
     "BulkOperationRunMutationAllowedRootsStagedUpload",
     "OrdersOrderHydrate",
     "TagsArticleHydrate",
+    "CustomerOrderSummaryRead",
+    "BulkOperationsCatalogCapture",
   ])("given the captured %s, when priced, then requestedQueryCost equals Shopify's", (operationName) => {
     const entries = captured.filter((entry) => entry.operationName === operationName);
     expect(entries.length).toBeGreaterThan(0);

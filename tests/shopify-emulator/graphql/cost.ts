@@ -6,10 +6,14 @@
  * details below were fitted to real responses (captures in ../shared/shopify-captures (beside the repository) and
  * `extensions.cost.fields` breakdowns people posted):
  * - a connection costs 2 plus `pageSizeMultiplier(first)` × the cost of one node (the node object 1 + its
- *   children); `pageInfo` and `edges`/`cursor` are free. Shopify does not multiply by `first` itself but by a
+ *   children); `pageInfo` and `edges`/`cursor` are free. Selecting both `nodes` and `edges { node }` pays for
+ *   the node twice, once per selection. Shopify does not multiply by `first` itself but by a
  *   number that grows with the logarithm of it: 1→1, 5→3, 10→4, 50→7, 101→9, 250→11, i.e. ⌊2·ln n⌋ (at least 1).
  * - a mutation field costs 10; the objects its payload returns directly are covered by that (0 each), deeper
- *   objects cost as usual (`orderCustomerSet { order { customer { id } } }` = 11).
+ *   objects cost as usual (`orderCustomerSet { order { customer { id } } }` = 11). Not a flat 10: captured
+ *   payloads with deeper objects cost 11 to 24.
+ * - value-like objects cost 0 (TYPE_COST_OVERRIDES: money, addresses, webhook endpoints — the last seen in every
+ *   webhook subscription read and create/update payload captured).
  * - fields returning `Count` (`customersCount`, `productsCount`, …) cost 10.
  * Shopify sets some field costs by hand (e.g. `productCreateMedia` 20); those are listed in FIELD_COST_OVERRIDES
  * as they are found. The actual cost follows the same rules with the number of nodes actually returned.
@@ -53,6 +57,9 @@ export const TYPE_COST_OVERRIDES: Readonly<Record<string, number>> = {
   MoneyV2: 0,
   MoneyBag: 0,
   MailingAddress: 0,
+  WebhookHttpEndpoint: 0,
+  WebhookEventBridgeEndpoint: 0,
+  WebhookPubSubEndpoint: 0,
 };
 
 /** How many nodes a connection of page size `size` is charged for. */
@@ -220,15 +227,25 @@ function fieldCost(walk: Walk, parent: GraphQLObjectType, nodes: FieldNode[], mo
   }
   if (!isCompositeType(named)) return override ?? 0;
   if (isCountType(named)) return override ?? COUNT_FIELD_COST;
-  const own = override ?? (isMutationRoot ? MUTATION_FIELD_COST : mode === "mutationPayload" ? 0 : objectCost(named));
+  const own =
+    override ??
+    (isMutationRoot ? MUTATION_FIELD_COST : mode === "mutationPayload" ? 0 : objectCost(walk.schema, named));
   return own + selectionCost(walk, named, childSelection, isMutationRoot ? "mutationPayload" : "normal");
 }
 
-function objectCost(type: GraphQLNamedType): number {
-  return TYPE_COST_OVERRIDES[type.name] ?? 1;
+/** An object's own cost; an interface or union costs the most any of its possible types does. */
+function objectCost(schema: GraphQLSchema, type: GraphQLNamedType): number {
+  const own = TYPE_COST_OVERRIDES[type.name];
+  if (own !== undefined) return own;
+  if (!isAbstractType(type)) return 1;
+  return Math.max(0, ...schema.getPossibleTypes(type).map((possible) => TYPE_COST_OVERRIDES[possible.name] ?? 1));
 }
 
-/** One node of a connection: `nodes { … }` or `edges { node { … } }` — the node object 1 plus its children. */
+/**
+ * One node of a connection: `nodes { … }` and `edges { node { … } }` each charge the node object 1 plus its
+ * children, and a connection selecting both pays for both (captures: `customer.orders` with both = 28, products
+ * with both = 10 per `products(first: 10)`, webhook subscription lists).
+ */
 function connectionNodeCost(walk: Walk, connection: GraphQLObjectType, selection: SelectionSetNode | null): number {
   if (!selection) return 0;
   const fields = fieldsOn(walk, connection, selection);
@@ -236,16 +253,14 @@ function connectionNodeCost(walk: Walk, connection: GraphQLObjectType, selection
   const nodesField = connection.getFields().nodes;
   const nodesSelections = fields.get("nodes") ?? [...fields.values()].find((list) => list[0]!.name.value === "nodes");
   if (nodesField && nodesSelections) {
-    cost = Math.max(
-      cost,
+    cost +=
       1 +
-        selectionCost(
-          walk,
-          getNamedType(nodesField.type) as GraphQLCompositeType,
-          mergedSelectionSet(nodesSelections),
-          "normal",
-        ),
-    );
+      selectionCost(
+        walk,
+        getNamedType(nodesField.type) as GraphQLCompositeType,
+        mergedSelectionSet(nodesSelections),
+        "normal",
+      );
   }
   const edgesField = connection.getFields().edges;
   const edgesSelections = [...fields.values()].filter((list) => list[0]!.name.value === "edges").flat();
@@ -272,7 +287,7 @@ function connectionNodeCost(walk: Walk, connection: GraphQLObjectType, selection
       const fieldName = list[0]!.name.value;
       if (fieldName !== "node" && fieldName !== "cursor") edgeCost += fieldCost(walk, edgeType, list, "normal");
     }
-    cost = Math.max(cost, edgeCost);
+    cost += edgeCost;
   }
   return cost;
 }
@@ -390,7 +405,7 @@ function actualFieldCost(
   }
   if (!isCompositeType(named)) return override ?? 0;
   if (isCountType(named)) return override ?? COUNT_FIELD_COST;
-  const own = override ?? (mode === "mutationPayload" ? 0 : objectCost(named));
+  const own = override ?? (mode === "mutationPayload" ? 0 : objectCost(walk.schema, named));
   if (Array.isArray(value)) {
     // Lists of objects are charged like one object: the worst element.
     let worst = 0;
@@ -426,7 +441,7 @@ function actualConnectionNodes(
         const cost = isRecord(node)
           ? 1 + actualObjectChildren(walk, nodeType, mergedSelectionSet(list), node, "normal")
           : 0;
-        perNode[index] = Math.max(perNode[index] ?? 0, cost);
+        perNode[index] = (perNode[index] ?? 0) + cost;
       });
     } else if (fieldName === "edges") {
       const edgeType = getNamedType(connection.getFields().edges!.type) as GraphQLObjectType;
@@ -447,7 +462,7 @@ function actualConnectionNodes(
             cost += actualFieldCost(walk, edgeType, edgeList, edgeValue, "normal");
           }
         }
-        perNode[index] = Math.max(perNode[index] ?? 0, cost);
+        perNode[index] = (perNode[index] ?? 0) + cost;
       });
     }
   }

@@ -320,7 +320,8 @@ describe("customers pagination", () => {
       last_value: "2026-04-24 23:51:30.272000",
     });
     // From order-empty-state: microseconds, which the local Shopify reads to the millisecond.
-    const shopifyCursor = "eyJsYXN0X2lkIjo2ODM0NTI4OTQ0MzYxLCJsYXN0X3ZhbHVlIjoiMjAyNi0wNC0yNCAyMzo1MTozMC4yNzIwNTIifQ==";
+    const shopifyCursor =
+      "eyJsYXN0X2lkIjo2ODM0NTI4OTQ0MzYxLCJsYXN0X3ZhbHVlIjoiMjAyNi0wNC0yNCAyMzo1MTozMC4yNzIwNTIifQ==";
     const next = await env.run(env.shopA, query, { after: shopifyCursor });
     expect(next.errors).toBeUndefined();
     const nextEdges = (next.data!.orders as { edges: { node: { id: string } }[] }).edges;
