@@ -6,6 +6,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { env } from "./env.server.js";
 import { addDocumentResponseHeaders } from "./shopify.server.js";
 import { allowEmulatorFrameAncestor } from "./shopify/frame-ancestors.js";
+import "./worker.server.js";
 
 export const streamTimeout = 5000;
 

@@ -3,6 +3,7 @@ import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { AppDistribution, shopifyApp, type ApiVersion } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server.js";
+import { markShopInstalled } from "./db/shops.server.js";
 import { env } from "./env.server.js";
 import { SHOPIFY_API_VERSION } from "./lib/api-version.js";
 import { createEmulatorFetch } from "./shopify/emulator-routing.js";
@@ -27,6 +28,14 @@ const shopify = shopifyApp({
   future: {
     unstable_newEmbeddedAuthStrategy: true,
     expiringOfflineAccessTokens: true,
+  },
+  hooks: {
+    // Runs after every token exchange: record the installation, and backfill a shop that was never synced.
+    afterAuth: async ({ session }) => {
+      await markShopInstalled(db, session.shop, session.scope ?? null);
+      const { scheduleInstallBackfill } = await import("./shopify/backfill-runner.server.js");
+      scheduleInstallBackfill(session.shop);
+    },
   },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),
 });

@@ -8,6 +8,7 @@ import { registerOAuth } from "./auth/oauth.js";
 import { registerAdmin } from "./admin/index.js";
 import { registerControl } from "./control/index.js";
 import { WebhookDispatcher } from "./webhooks/dispatcher.js";
+import { registerBulk } from "./bulk/index.js";
 
 export interface StartEmulatorOptions {
   port?: number;
@@ -36,6 +37,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
   registerOAuth(router, context);
   registerAdmin(router, context);
   registerControl(router, context, webhooks);
+  registerBulk(router, context, webhooks);
 
   const server: Server = createServer((request, response) => {
     void (async () => {

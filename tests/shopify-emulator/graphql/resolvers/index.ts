@@ -28,6 +28,7 @@ import {
   sortKeyFor,
 } from "./search-specs.js";
 import { tagsAdd, tagsRemove } from "./tags.js";
+import { bulkMutationResolvers, bulkQueryResolvers } from "../../bulk/resolvers.js";
 
 export { searchWarnings } from "./objects.js";
 
@@ -228,11 +229,13 @@ export function buildRootResolvers(): RootResolvers {
         searchFilter(ctx, collectionSearch(ctx.emulator.store.now), args.query, info),
         args as CountArgs,
       ),
+    ...bulkQueryResolvers(),
   };
 
   const Mutation: Record<string, FieldResolver> = {
     tagsAdd,
     tagsRemove,
+    ...bulkMutationResolvers(),
   };
 
   return { QueryRoot, Mutation };

@@ -1,0 +1,615 @@
+import {
+  isoInstant,
+  normaliseTags,
+  presentText,
+  PURCHASE_KINDS,
+  sortPurchases,
+  type CustomerMetricsFacts,
+  type PurchaseKind,
+} from "../domain/metrics.js";
+import { formatMoney, parseMoney } from "../domain/money.js";
+import type { MarketingState, OrderFacts } from "../domain/sync-records.js";
+import type { SyncStore, UpsertResult } from "../services/sync-store.js";
+import type { Database } from "./client.server.js";
+import { parseDatabaseUrl } from "./database-url.js";
+
+/**
+ * The SyncStore on Prisma, in set-based SQL that runs unchanged on SQLite and PostgreSQL: multi-row
+ * `INSERT … ON CONFLICT … DO UPDATE … WHERE excluded."updatedAt" >= …` for facts (Prisma's row-by-row writes are
+ * far too slow for a backfill), `INSERT … SELECT … GROUP BY` for metrics. Values are inlined as escaped
+ * literals (see `Dialect.literal`); table names are schema-qualified on PostgreSQL because raw SQL ignores the
+ * adapter's schema.
+ */
+type Param = string | number | bigint | boolean | null;
+type Executor = Pick<Database, "$executeRawUnsafe" | "$queryRawUnsafe">;
+
+/** Rows per multi-row statement: big enough to amortise each statement, small enough to stay a few 100 kB. */
+const ROWS_PER_STATEMENT = 1000;
+/** Customers per metrics statement: the id list repeats in each sub-select. */
+const METRICS_CHUNK = 500;
+const TRANSACTION = { maxWait: 60_000, timeout: 600_000 };
+
+interface Dialect {
+  table(name: string): string;
+  /**
+   * An extra RETURNING column `inserted` telling a fresh insert from an update (PostgreSQL: `xmax = 0`), or null
+   * where the upsert cannot tell (SQLite, whose serialised writers let a read before the write tell instead).
+   */
+  insertedColumn: string | null;
+  analyze?: (tables: string[]) => string;
+  /** A value as an SQL literal. Statements inline their values: Prisma's handling of thousands of bound
+   * parameters costs three times the database's own work. */
+  literal(value: Param): string;
+}
+
+function literalWith(value: Param, quote: (text: string) => string, bool: (value: boolean) => string): string {
+  if (value === null) return "NULL";
+  if (typeof value === "bigint") return value.toString();
+  if (typeof value === "number") {
+    if (!Number.isSafeInteger(value)) throw new Error(`Not an integer: ${value}`);
+    return String(value);
+  }
+  if (typeof value === "boolean") return bool(value);
+  // NUL cannot be stored in PostgreSQL text and would cut SQLite's short; Shopify never sends it.
+  return quote(value.replaceAll("\u0000", ""));
+}
+
+function dialectFor(databaseUrl: string): Dialect {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.provider === "sqlite") {
+    return {
+      table: (name) => `"${name}"`,
+      insertedColumn: null,
+      literal: (value) =>
+        literalWith(
+          value,
+          (text) => `'${text.replace(/'/g, "''")}'`,
+          (b) => (b ? "1" : "0"),
+        ),
+    };
+  }
+  return {
+    table: (name) => `"${target.schema}"."${name}"`,
+    insertedColumn: `(xmax = 0) AS "inserted"`,
+    analyze: (tables) => `ANALYZE ${tables.map((name) => `"${target.schema}"."${name}"`).join(", ")}`,
+    // E'' strings read backslashes the same whatever standard_conforming_strings says.
+    literal: (value) =>
+      literalWith(
+        value,
+        (text) =>
+          text.includes("\\")
+            ? `E'${text.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`
+            : `'${text.replace(/'/g, "''")}'`,
+        (b) => (b ? "TRUE" : "FALSE"),
+      ),
+  };
+}
+
+const UTC_SECONDS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,3}))?Z$/;
+
+/** Timestamps as Prisma writes them on SQLite (text that sorts in time order); PostgreSQL parses them too. */
+function timestamp(value: string): string {
+  // Shopify's usual "2026-01-01T00:00:00Z" needs no parsing (a backfill converts millions of them).
+  const utc = UTC_SECONDS.exec(value);
+  if (utc) return `${utc[1]}.${(utc[2] ?? "").padEnd(3, "0")}+00:00`;
+  return isoInstant(value).replace("Z", "+00:00");
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
+  return out;
+}
+
+function asDate(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  return isoInstant(String(value));
+}
+
+/** Keeps one snapshot per id: the newest by updatedAt; on a tie, the later one in the batch. */
+function newestById<T extends { id: string; updatedAt: string }>(records: readonly T[]): T[] {
+  const byId = new Map<string, { record: T; time: number }>();
+  for (const record of records) {
+    const time = Date.parse(record.updatedAt);
+    if (Number.isNaN(time)) throw new Error(`Not a timestamp: ${JSON.stringify(record.updatedAt)}`);
+    const current = byId.get(record.id);
+    if (!current || time >= current.time) byId.set(record.id, { record, time });
+  }
+  return [...byId.values()].map((entry) => entry.record);
+}
+
+const ORDER_COLUMNS = [
+  "shop",
+  "id",
+  "customerId",
+  "createdAt",
+  "processedAt",
+  "updatedAt",
+  "cancelledAt",
+  "test",
+  "currency",
+  "presentmentCurrency",
+  "totalPrice",
+  "subtotalPrice",
+  "totalDiscounts",
+  "sourceName",
+  "financialStatus",
+  "countryCode",
+  "provinceCode",
+  "city",
+];
+const CUSTOMER_COLUMNS = [
+  "shop",
+  "id",
+  "createdAt",
+  "updatedAt",
+  "state",
+  "tags",
+  "emailMarketing",
+  "smsMarketing",
+  "countryCode",
+  "provinceCode",
+  "city",
+];
+const LINE_ITEM_COLUMNS = [
+  "shop",
+  "orderId",
+  "id",
+  "productId",
+  "variantId",
+  "title",
+  "vendor",
+  "productType",
+  "quantity",
+  "amount",
+];
+const METRICS_COLUMNS = [
+  "orderCount",
+  "cancelledOrderCount",
+  "netOrderCount",
+  "grossSpend",
+  "refundedAmount",
+  "netSpend",
+  "averageOrderValue",
+  "firstOrderAt",
+  "lastOrderAt",
+  "refundCount",
+  "discountCodeUseCount",
+  "distinctDiscountCodeCount",
+  "emailMarketing",
+  "smsMarketing",
+  "tags",
+  "countryCode",
+  "provinceCode",
+  "city",
+];
+const FACT_TABLES = [
+  "SyncedCustomer",
+  "SyncedOrder",
+  "SyncedLineItem",
+  "SyncedLineItemCollection",
+  "SyncedRefund",
+  "SyncedOrderDiscountCode",
+];
+const ORDER_CHILD_TABLES = ["SyncedLineItem", "SyncedLineItemCollection", "SyncedRefund", "SyncedOrderDiscountCode"];
+
+/** Line-item kinds of CustomerPurchase: the column of SyncedLineItem (or collection) each groups by. */
+const LINE_ITEM_KEYS: Partial<Record<PurchaseKind, string>> = {
+  product: 'li."productId"',
+  variant: 'li."variantId"',
+  vendor: "li.vendor",
+  productType: 'li."productType"',
+  collection: 'lc."collectionId"',
+};
+/** Order kinds of CustomerPurchase: the expression each groups by. */
+const ORDER_KEYS: Partial<Record<PurchaseKind, string>> = {
+  country: 'o."countryCode"',
+  province: `COALESCE(o."countryCode", '') || '-' || o."provinceCode"`,
+  city: "o.city",
+  channel: 'o."sourceName"',
+  discountCode: "dc.code",
+};
+
+export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
+  const dialect = dialectFor(databaseUrl);
+  const T = dialect.table;
+
+  const L = dialect.literal;
+  const list = (values: readonly Param[]) => values.map(L).join(", ");
+  const run = (x: Executor, sql: string) => x.$executeRawUnsafe(sql);
+  const query = <R>(x: Executor, sql: string) => x.$queryRawUnsafe<R[]>(sql);
+  const values = (rows: Param[][]) => rows.map((row) => `(${list(row)})`).join(", ");
+  const columnList = (columns: string[]) => columns.map((c) => `"${c}"`).join(", ");
+
+  async function insertRows(x: Executor, table: string, columns: string[], rows: Param[][]) {
+    for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
+      await run(x, `INSERT INTO ${T(table)} (${columnList(columns)}) VALUES ${values(part)}`);
+    }
+  }
+
+  /**
+   * Multi-row upsert that keeps the newer snapshot (an equal one replaces it); returns the ids it wrote and,
+   * where the database says so, which of them were fresh inserts.
+   */
+  async function upsertNewer(
+    x: Executor,
+    table: string,
+    columns: string[],
+    rows: Param[][],
+    extraCondition = "",
+  ): Promise<{ written: Set<string>; inserted: Set<string> | null }> {
+    const updates = columns
+      .filter((c) => c !== "shop" && c !== "id")
+      .map((c) => `"${c}" = excluded."${c}"`)
+      .join(", ");
+    const written = new Set<string>();
+    const inserted = dialect.insertedColumn === null ? null : new Set<string>();
+    const returning = dialect.insertedColumn === null ? `"id"` : `"id", ${dialect.insertedColumn}`;
+    for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
+      const sql =
+        `INSERT INTO ${T(table)} (${columnList(columns)}) VALUES ${values(part)}` +
+        ` ON CONFLICT ("shop", "id") DO UPDATE SET ${updates}` +
+        ` WHERE excluded."updatedAt" >= "${table}"."updatedAt"${extraCondition} RETURNING ${returning}`;
+      for (const row of await query<{ id: string; inserted?: boolean }>(x, sql)) {
+        written.add(row.id);
+        if (row.inserted === true) inserted?.add(row.id);
+      }
+    }
+    return { written, inserted };
+  }
+
+  async function deleteWhereIn(x: Executor, table: string, column: string, shop: string, ids: string[]) {
+    for (const part of chunks(ids, ROWS_PER_STATEMENT)) {
+      await run(x, `DELETE FROM ${T(table)} WHERE "shop" = ${L(shop)} AND "${column}" IN (${list(part)})`);
+    }
+  }
+
+  /** Runs `sql` (ending in the column to match) for each chunk of ids. */
+  async function selectWhereIn<R>(x: Executor, sql: string, ids: string[]): Promise<R[]> {
+    const out: R[] = [];
+    for (const part of chunks(ids, ROWS_PER_STATEMENT)) {
+      out.push(...(await query<R>(x, `${sql} IN (${list(part)})`)));
+    }
+    return out;
+  }
+
+  async function upsertOrderChunk(x: Executor, shop: string, orders: OrderFacts[], result: UpsertResult) {
+    const ids = orders.map((o) => o.id);
+    const before = await selectWhereIn<{ id: string; customerId: string | null }>(
+      x,
+      `SELECT "id", "customerId" FROM ${T("SyncedOrder")} WHERE "shop" = ${L(shop)} AND "id"`,
+      ids,
+    );
+    const customerIds = [...new Set(orders.map((o) => o.customerId).filter((id): id is string => id !== null))];
+    const deleted = new Set(
+      (
+        await selectWhereIn<{ id: string }>(
+          x,
+          `SELECT "id" FROM ${T("SyncedCustomer")} WHERE "shop" = ${L(shop)} AND "deletedAt" IS NOT NULL AND "id"`,
+          customerIds,
+        )
+      ).map((r) => r.id),
+    );
+    const customerOf = (order: OrderFacts) =>
+      order.customerId !== null && !deleted.has(order.customerId) ? order.customerId : null;
+
+    const { written, inserted } = await upsertNewer(
+      x,
+      "SyncedOrder",
+      ORDER_COLUMNS,
+      orders.map((o) => [
+        shop,
+        o.id,
+        customerOf(o),
+        timestamp(o.createdAt),
+        timestamp(o.processedAt),
+        timestamp(o.updatedAt),
+        o.cancelledAt === null ? null : timestamp(o.cancelledAt),
+        o.test,
+        o.currency,
+        o.presentmentCurrency,
+        parseMoney(o.totalPrice),
+        parseMoney(o.subtotalPrice),
+        parseMoney(o.totalDiscounts),
+        presentText(o.sourceName),
+        presentText(o.financialStatus),
+        presentText(o.countryCode),
+        presentText(o.provinceCode),
+        presentText(o.city),
+      ]),
+    );
+    const writtenOrders = orders.filter((o) => written.has(o.id));
+    result.written += writtenOrders.length;
+    result.stale += orders.length - writtenOrders.length;
+    const affected = new Set(result.affectedCustomerIds);
+    for (const order of writtenOrders) {
+      const customerId = customerOf(order);
+      if (customerId !== null) affected.add(customerId);
+    }
+    for (const row of before) if (written.has(row.id) && row.customerId !== null) affected.add(row.customerId);
+    result.affectedCustomerIds = [...affected];
+
+    // A newer snapshot replaces the order's children wholesale.
+    // Only an order that existed has children to replace. PostgreSQL says which rows were updated (a concurrent
+    // transaction may have inserted the order after our read); on SQLite writers are serialised, so the read holds.
+    const replaced =
+      inserted === null
+        ? before.map((row) => row.id).filter((id) => written.has(id))
+        : [...written].filter((id) => !inserted.has(id));
+    for (const table of ORDER_CHILD_TABLES) await deleteWhereIn(x, table, "orderId", shop, replaced);
+
+    const lineItems: Param[][] = [];
+    const collections: Param[][] = [];
+    const refunds: Param[][] = [];
+    const codes: Param[][] = [];
+    for (const order of writtenOrders) {
+      const items = new Map(order.lineItems.map((item) => [item.id, item]));
+      for (const item of items.values()) {
+        lineItems.push([
+          shop,
+          order.id,
+          item.id,
+          item.productId,
+          item.variantId,
+          item.title,
+          presentText(item.vendor),
+          presentText(item.productType),
+          item.quantity,
+          parseMoney(item.amount),
+        ]);
+        for (const collectionId of new Set(item.collectionIds))
+          collections.push([shop, order.id, item.id, collectionId]);
+      }
+      const orderRefunds = new Map(order.refunds.map((refund) => [refund.id, refund]));
+      for (const refund of orderRefunds.values()) {
+        refunds.push([shop, order.id, refund.id, timestamp(refund.createdAt), parseMoney(refund.amount)]);
+      }
+      for (const code of new Set(order.discountCodes)) codes.push([shop, order.id, code]);
+    }
+    await insertRows(x, "SyncedLineItem", LINE_ITEM_COLUMNS, lineItems);
+    await insertRows(x, "SyncedLineItemCollection", ["shop", "orderId", "lineItemId", "collectionId"], collections);
+    await insertRows(x, "SyncedRefund", ["shop", "orderId", "id", "createdAt", "amount"], refunds);
+    await insertRows(x, "SyncedOrderDiscountCode", ["shop", "orderId", "code"], codes);
+  }
+
+  /** The customer filter of a metrics statement: none (whole shop) or an id list. */
+  function customerFilter(column: string, ids: string[] | null): string {
+    return ids === null ? "" : ` AND ${column} IN (${list(ids)})`;
+  }
+
+  async function writeMetrics(x: Executor, shop: string, ids: string[] | null) {
+    const orders = customerFilter('o."customerId"', ids);
+    const customers = customerFilter("c.id", ids);
+    const liveCustomer = `JOIN ${T("SyncedCustomer")} c ON c.shop = o.shop AND c.id = o."customerId" AND c."deletedAt" IS NULL`;
+    const netOrders = `o.shop = ${L(shop)} AND NOT o."test" AND o."cancelledAt" IS NULL${orders}`;
+
+    await run(
+      x,
+      `INSERT INTO ${T("CustomerMetrics")} ("shop", "customerId", "orderCount", "cancelledOrderCount",
+         "netOrderCount", "grossSpend", "refundedAmount", "netSpend", "averageOrderValue", "firstOrderAt",
+         "lastOrderAt", "refundCount", "discountCodeUseCount", "distinctDiscountCodeCount", "emailMarketing",
+         "smsMarketing", "tags", "countryCode", "provinceCode", "city")
+       SELECT c.shop, c.id, COALESCE(a.n, 0), COALESCE(a.cancelled, 0), COALESCE(a.net, 0),
+         COALESCE(a.gross, 0), COALESCE(r.amount, 0), COALESCE(a.gross, 0) - COALESCE(r.amount, 0),
+         CASE WHEN COALESCE(a.net, 0) = 0 THEN 0 ELSE (COALESCE(a.gross, 0) - COALESCE(r.amount, 0)) / a.net END,
+         a.first, a.last, COALESCE(r.n, 0), COALESCE(d.uses, 0), COALESCE(d.codes, 0),
+         c."emailMarketing", c."smsMarketing", c.tags, c."countryCode", c."provinceCode", c.city
+       FROM ${T("SyncedCustomer")} c
+       LEFT JOIN (
+         SELECT o."customerId" AS cid, COUNT(*) AS n,
+           SUM(CASE WHEN o."cancelledAt" IS NULL THEN 0 ELSE 1 END) AS cancelled,
+           SUM(CASE WHEN o."cancelledAt" IS NULL THEN 1 ELSE 0 END) AS net,
+           CAST(SUM(CASE WHEN o."cancelledAt" IS NULL THEN o."totalPrice" ELSE 0 END) AS BIGINT) AS gross,
+           MIN(o."processedAt") AS first, MAX(o."processedAt") AS last
+         FROM ${T("SyncedOrder")} o WHERE o.shop = ${L(shop)} AND NOT o."test"${orders} GROUP BY o."customerId"
+       ) a ON a.cid = c.id
+       LEFT JOIN (
+         SELECT o."customerId" AS cid, COUNT(*) AS n, CAST(SUM(rf.amount) AS BIGINT) AS amount
+         FROM ${T("SyncedOrder")} o JOIN ${T("SyncedRefund")} rf ON rf.shop = o.shop AND rf."orderId" = o.id
+         WHERE ${netOrders} GROUP BY o."customerId"
+       ) r ON r.cid = c.id
+       LEFT JOIN (
+         SELECT o."customerId" AS cid, COUNT(*) AS uses, COUNT(DISTINCT dc.code) AS codes
+         FROM ${T("SyncedOrder")} o JOIN ${T("SyncedOrderDiscountCode")} dc ON dc.shop = o.shop AND dc."orderId" = o.id
+         WHERE ${netOrders} GROUP BY o."customerId"
+       ) d ON d.cid = c.id
+       WHERE c.shop = ${L(shop)} AND c."deletedAt" IS NULL${customers}
+       ON CONFLICT ("shop", "customerId") DO UPDATE SET ${METRICS_COLUMNS.map((c) => `"${c}" = excluded."${c}"`).join(", ")}`,
+    );
+
+    const purchaseHead = `INSERT INTO ${T("CustomerPurchase")}
+      ("shop", "customerId", "kind", "key", "orderCount", "quantity", "amount", "firstAt", "lastAt")`;
+    for (const kind of PURCHASE_KINDS) {
+      const lineItemKey = LINE_ITEM_KEYS[kind];
+      const orderKey = ORDER_KEYS[kind];
+      let from: string;
+      let key: string;
+      let measures: string;
+      if (lineItemKey !== undefined) {
+        key = lineItemKey;
+        from =
+          `${T("SyncedOrder")} o ${liveCustomer} JOIN ${T("SyncedLineItem")} li ON li.shop = o.shop AND li."orderId" = o.id` +
+          (kind === "collection"
+            ? ` JOIN ${T("SyncedLineItemCollection")} lc ON lc.shop = li.shop AND lc."orderId" = li."orderId" AND lc."lineItemId" = li.id`
+            : "");
+        measures = `COUNT(DISTINCT o.id), SUM(li.quantity), CAST(SUM(li.amount) AS BIGINT)`;
+      } else if (orderKey !== undefined) {
+        key = orderKey;
+        from =
+          `${T("SyncedOrder")} o ${liveCustomer}` +
+          (kind === "discountCode"
+            ? ` JOIN ${T("SyncedOrderDiscountCode")} dc ON dc.shop = o.shop AND dc."orderId" = o.id`
+            : "");
+        measures = `COUNT(DISTINCT o.id), COUNT(*), CAST(SUM(o."totalPrice") AS BIGINT)`;
+      } else {
+        throw new Error(`No SQL for purchase kind ${kind}`);
+      }
+      const keyColumn = kind === "province" ? 'o."provinceCode"' : key;
+      await run(
+        x,
+        `${purchaseHead}
+         SELECT o.shop, o."customerId", '${kind}', ${key}, ${measures}, MIN(o."processedAt"), MAX(o."processedAt")
+         FROM ${from}
+         WHERE ${netOrders} AND ${keyColumn} IS NOT NULL
+         GROUP BY o.shop, o."customerId", ${key}
+         ON CONFLICT ("shop", "customerId", "kind", "key") DO UPDATE SET "orderCount" = excluded."orderCount",
+           "quantity" = excluded."quantity", "amount" = excluded."amount", "firstAt" = excluded."firstAt",
+           "lastAt" = excluded."lastAt"`,
+      );
+    }
+  }
+
+  async function clearMetrics(x: Executor, shop: string, ids: string[] | null) {
+    for (const table of ["CustomerMetrics", "CustomerPurchase"]) {
+      if (ids === null) await run(x, `DELETE FROM ${T(table)} WHERE "shop" = ${L(shop)}`);
+      else await deleteWhereIn(x, table, "customerId", shop, ids);
+    }
+  }
+
+  return {
+    async upsertOrders(shop, orders) {
+      const result: UpsertResult = { written: 0, stale: 0, affectedCustomerIds: [] };
+      const newest = newestById(orders);
+      result.stale = orders.length - newest.length;
+      if (newest.length === 0) return result;
+      await db.$transaction(async (tx) => {
+        for (const part of chunks(newest, ROWS_PER_STATEMENT)) {
+          await upsertOrderChunk(tx, shop, part, result);
+        }
+      }, TRANSACTION);
+      result.affectedCustomerIds.sort();
+      return result;
+    },
+
+    async upsertCustomers(shop, customers) {
+      const result: UpsertResult = { written: 0, stale: 0, affectedCustomerIds: [] };
+      const newest = newestById(customers);
+      result.stale = customers.length - newest.length;
+      if (newest.length === 0) return result;
+      await db.$transaction(async (tx) => {
+        for (const part of chunks(newest, ROWS_PER_STATEMENT)) {
+          const { written } = await upsertNewer(
+            tx,
+            "SyncedCustomer",
+            CUSTOMER_COLUMNS,
+            part.map((c) => [
+              shop,
+              c.id,
+              timestamp(c.createdAt),
+              timestamp(c.updatedAt),
+              presentText(c.state),
+              JSON.stringify(normaliseTags(c.tags)),
+              c.emailMarketing,
+              c.smsMarketing,
+              presentText(c.countryCode),
+              presentText(c.provinceCode),
+              presentText(c.city),
+            ]),
+            ` AND "SyncedCustomer"."deletedAt" IS NULL`,
+          );
+          const writtenCustomers = part.filter((c) => written.has(c.id));
+          result.written += writtenCustomers.length;
+          result.stale += part.length - writtenCustomers.length;
+          result.affectedCustomerIds.push(...writtenCustomers.map((c) => c.id));
+          await deleteWhereIn(tx, "CustomerTag", "customerId", shop, [...written]);
+          await insertRows(
+            tx,
+            "CustomerTag",
+            ["shop", "customerId", "tag"],
+            writtenCustomers.flatMap((c) => normaliseTags(c.tags).map((tag) => [shop, c.id, tag])),
+          );
+        }
+      }, TRANSACTION);
+      result.affectedCustomerIds.sort();
+      return result;
+    },
+
+    async deleteCustomer(shop, customerId) {
+      const now = timestamp(new Date().toISOString());
+      await db.$transaction(async (tx) => {
+        await run(
+          tx,
+          `INSERT INTO ${T("SyncedCustomer")} ("shop", "id", "createdAt", "updatedAt", "deletedAt") VALUES (${list([shop, customerId, now, now, now])})
+           ON CONFLICT ("shop", "id") DO UPDATE SET "deletedAt" = excluded."deletedAt", "state" = NULL, "tags" = '[]',
+             "emailMarketing" = NULL, "smsMarketing" = NULL, "countryCode" = NULL, "provinceCode" = NULL, "city" = NULL
+           WHERE "SyncedCustomer"."deletedAt" IS NULL`,
+        );
+        for (const table of ["CustomerTag", "CustomerMetrics", "CustomerPurchase"]) {
+          await run(tx, `DELETE FROM ${T(table)} WHERE "shop" = ${L(shop)} AND "customerId" = ${L(customerId)}`);
+        }
+        await run(
+          tx,
+          `UPDATE ${T("SyncedOrder")} SET "customerId" = NULL WHERE "shop" = ${L(shop)} AND "customerId" = ${L(customerId)}`,
+        );
+      }, TRANSACTION);
+    },
+
+    async refreshMetrics(shop, customerIds) {
+      for (const part of chunks([...new Set(customerIds)], METRICS_CHUNK)) {
+        await db.$transaction(async (tx) => {
+          await clearMetrics(tx, shop, part);
+          await writeMetrics(tx, shop, part);
+        }, TRANSACTION);
+      }
+    },
+
+    async recomputeAllMetrics(shop) {
+      await db.$transaction(async (tx) => {
+        // After a backfill the planner's statistics are stale; without them PostgreSQL nests loops over every row.
+        if (dialect.analyze) await run(tx, dialect.analyze(FACT_TABLES));
+        await clearMetrics(tx, shop, null);
+        await writeMetrics(tx, shop, null);
+      }, TRANSACTION);
+    },
+
+    async customerMetrics(shop, customerIds) {
+      const ids = customerIds === undefined ? null : [...new Set(customerIds)];
+      const metrics = [];
+      const purchases = [];
+      for (const part of ids === null ? [null] : chunks(ids, 1000)) {
+        const where = part === null ? { shop } : { shop, customerId: { in: part } };
+        metrics.push(...(await db.customerMetrics.findMany({ where })));
+        purchases.push(...(await db.customerPurchase.findMany({ where })));
+      }
+      const byCustomer = new Map<string, CustomerMetricsFacts["purchases"]>();
+      for (const p of purchases) {
+        const list = byCustomer.get(p.customerId) ?? [];
+        list.push({
+          kind: p.kind as PurchaseKind,
+          key: p.key,
+          orderCount: p.orderCount,
+          quantity: p.quantity,
+          amount: formatMoney(p.amount),
+          firstAt: p.firstAt.toISOString(),
+          lastAt: p.lastAt.toISOString(),
+        });
+        byCustomer.set(p.customerId, list);
+      }
+      return metrics
+        .map((m) => ({
+          customerId: m.customerId,
+          orderCount: m.orderCount,
+          cancelledOrderCount: m.cancelledOrderCount,
+          netOrderCount: m.netOrderCount,
+          grossSpend: formatMoney(m.grossSpend),
+          refundedAmount: formatMoney(m.refundedAmount),
+          netSpend: formatMoney(m.netSpend),
+          averageOrderValue: formatMoney(m.averageOrderValue),
+          firstOrderAt: asDate(m.firstOrderAt),
+          lastOrderAt: asDate(m.lastOrderAt),
+          refundCount: m.refundCount,
+          discountCodeUseCount: m.discountCodeUseCount,
+          distinctDiscountCodeCount: m.distinctDiscountCodeCount,
+          emailMarketing: m.emailMarketing as MarketingState | null,
+          smsMarketing: m.smsMarketing as MarketingState | null,
+          tags: JSON.parse(m.tags) as string[],
+          countryCode: m.countryCode,
+          provinceCode: m.provinceCode,
+          city: m.city,
+          purchases: sortPurchases(byCustomer.get(m.customerId) ?? []),
+        }))
+        .sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+    },
+  };
+}

@@ -1,0 +1,249 @@
+import type { CustomerFacts, OrderFacts } from "../domain/sync-records.js";
+import type { ShopifyRecordsReader } from "./reconciliation.js";
+import type { SyncStore } from "./sync-store.js";
+import {
+  mapCustomerPayload,
+  mapDeletedCustomerId,
+  mapOrderPayload,
+  mapRefundPayload,
+  UnmappablePayloadError,
+} from "./webhook-mapping.js";
+
+/**
+ * Applies the webhook inbox to the synced facts, oldest delivery first, outside any request. Applying is
+ * idempotent (SyncStore ignores snapshots older than the stored one, deletes and redactions repeat harmlessly), so
+ * an event applied twice — by two workers, or again after a crash before it was marked — changes nothing more.
+ */
+
+export interface InboxEvent {
+  id: string;
+  shop: string;
+  topic: string;
+  /** The raw JSON body Shopify sent. */
+  payload: string;
+  receivedAt: Date;
+}
+
+export interface InboxRepository {
+  /**
+   * Claims up to `limit` unprocessed events, oldest first, for `workerId` until `leaseMs` from now. Events of
+   * uninstalled shops are not claimed, except the compliance topics (they must be honoured after uninstall).
+   */
+  claim(options: { limit: number; workerId: string; leaseMs: number }): Promise<InboxEvent[]>;
+  markProcessed(eventIds: string[], workerId: string): Promise<void>;
+  /** Records why applying failed; the event stays unprocessed and is tried again on a later pass. */
+  markFailed(eventId: string, workerId: string, error: string): Promise<void>;
+  /** A permanently unusable event (a payload that cannot be mapped): processed, with the reason kept. */
+  markRejected(eventId: string, workerId: string, error: string): Promise<void>;
+}
+
+export const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"] as const;
+export type ComplianceTopic = (typeof COMPLIANCE_TOPICS)[number];
+
+export function isComplianceTopic(topic: string): topic is ComplianceTopic {
+  return (COMPLIANCE_TOPICS as readonly string[]).includes(topic);
+}
+
+/** Handles the compliance topics (see `privacy.ts`). */
+export type ComplianceHandler = (shop: string, topic: ComplianceTopic, payload: unknown) => Promise<void>;
+
+export interface InboxWorkerDeps {
+  inbox: InboxRepository;
+  store: SyncStore;
+  /** Reads records back from Shopify when a body is not enough (slim customer bodies, refunds). Optional in tests. */
+  reader?: ShopifyRecordsReader;
+  compliance?: ComplianceHandler;
+  workerId: string;
+  batchSize?: number;
+  leaseMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface PassResult {
+  claimed: number;
+  applied: number;
+  failed: number;
+  rejected: number;
+}
+
+/** Topics recorded by the routes whose work is done elsewhere (the route itself, or the backfill). */
+const ACKNOWLEDGED_ONLY = new Set(["app/uninstalled", "app/scopes_update", "bulk_operations/finish"]);
+
+interface ShopBatch {
+  orders: Map<string, OrderFacts>;
+  customers: Map<string, CustomerFacts>;
+  deletedCustomers: Set<string>;
+}
+
+/** Keeps the newest snapshot per id within a batch (the store would ignore the older one anyway). */
+function keepNewest<T extends { id: string; updatedAt: string }>(map: Map<string, T>, record: T): void {
+  const known = map.get(record.id);
+  if (!known || Date.parse(known.updatedAt) <= Date.parse(record.updatedAt)) map.set(record.id, record);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+export class InboxWorker {
+  private readonly batchSize: number;
+  private readonly leaseMs: number;
+
+  constructor(private readonly deps: InboxWorkerDeps) {
+    this.batchSize = deps.batchSize ?? 200;
+    this.leaseMs = deps.leaseMs ?? 60_000;
+  }
+
+  /** Claims and applies one batch. */
+  async runPass(): Promise<PassResult> {
+    const { inbox, workerId } = this.deps;
+    const events = await inbox.claim({ limit: this.batchSize, workerId, leaseMs: this.leaseMs });
+    const result: PassResult = { claimed: events.length, applied: 0, failed: 0, rejected: 0 };
+    const byShop = new Map<string, InboxEvent[]>();
+    for (const event of events) byShop.set(event.shop, [...(byShop.get(event.shop) ?? []), event]);
+    for (const [shop, shopEvents] of byShop) {
+      const outcome = await this.applyShop(shop, shopEvents);
+      result.applied += outcome.applied;
+      result.failed += outcome.failed;
+      result.rejected += outcome.rejected;
+    }
+    return result;
+  }
+
+  /** Runs passes until the inbox has nothing left to claim (or only failing events). */
+  async drain(maxPasses = 1_000): Promise<PassResult> {
+    const total: PassResult = { claimed: 0, applied: 0, failed: 0, rejected: 0 };
+    for (let pass = 0; pass < maxPasses; pass += 1) {
+      const result = await this.runPass();
+      total.claimed += result.claimed;
+      total.applied += result.applied;
+      total.failed += result.failed;
+      total.rejected += result.rejected;
+      if (result.claimed === 0 || result.applied + result.rejected === 0) break;
+    }
+    return total;
+  }
+
+  private async applyShop(
+    shop: string,
+    events: InboxEvent[],
+  ): Promise<{ applied: number; failed: number; rejected: number }> {
+    const { inbox, workerId } = this.deps;
+    const batch: ShopBatch = { orders: new Map(), customers: new Map(), deletedCustomers: new Set() };
+    const collected: InboxEvent[] = [];
+    let failed = 0;
+    let rejected = 0;
+    let applied = 0;
+
+    const flush = async (): Promise<void> => {
+      if (collected.length === 0) return;
+      try {
+        await this.applyBatch(shop, batch);
+        await inbox.markProcessed(
+          collected.map((event) => event.id),
+          workerId,
+        );
+        applied += collected.length;
+      } catch (error) {
+        failed += collected.length;
+        for (const event of collected) await inbox.markFailed(event.id, workerId, errorText(error));
+      }
+      collected.length = 0;
+      batch.orders.clear();
+      batch.customers.clear();
+      batch.deletedCustomers.clear();
+    };
+
+    for (const event of events) {
+      try {
+        const payload: unknown = JSON.parse(event.payload);
+        if (isComplianceTopic(event.topic)) {
+          // Redaction must see everything applied before it, and nothing of the batch may survive it.
+          await flush();
+          if (!this.deps.compliance) throw new Error("No compliance handler is configured");
+          await this.deps.compliance(shop, event.topic, payload);
+          await inbox.markProcessed([event.id], workerId);
+          applied += 1;
+          continue;
+        }
+        if (ACKNOWLEDGED_ONLY.has(event.topic)) {
+          collected.push(event);
+          continue;
+        }
+        await this.collect(shop, event.topic, payload, batch);
+        collected.push(event);
+      } catch (error) {
+        if (error instanceof UnmappablePayloadError || error instanceof SyntaxError) {
+          rejected += 1;
+          await inbox.markRejected(event.id, workerId, errorText(error));
+        } else {
+          failed += 1;
+          await inbox.markFailed(event.id, workerId, errorText(error));
+        }
+      }
+    }
+    await flush();
+    return { applied, failed, rejected };
+  }
+
+  private async collect(shop: string, topic: string, payload: unknown, batch: ShopBatch): Promise<void> {
+    const { reader } = this.deps;
+    switch (topic) {
+      case "orders/create":
+      case "orders/updated":
+      case "orders/paid":
+      case "orders/cancelled":
+      case "orders/edited":
+      case "orders/fulfilled":
+        keepNewest(batch.orders, mapOrderPayload(payload));
+        return;
+      case "refunds/create": {
+        // Shopify follows a refund with orders/updated carrying it; reading the order heals a lost one.
+        const { orderId } = mapRefundPayload(payload);
+        const order = reader ? await reader.fetchOrder(shop, orderId) : null;
+        if (order) keepNewest(batch.orders, order);
+        return;
+      }
+      case "customers/create":
+      case "customers/update": {
+        const mapped = mapCustomerPayload(payload);
+        if (mapped.complete) {
+          batch.deletedCustomers.delete(mapped.facts.id);
+          keepNewest(batch.customers, mapped.facts);
+          return;
+        }
+        // Slim bodies (API 2025-01+) lack tags and consents: storing them would erase what segments use.
+        const customer = reader ? await reader.fetchCustomer(shop, mapped.facts.id) : null;
+        if (customer) keepNewest(batch.customers, customer);
+        else if (!reader) keepNewest(batch.customers, mapped.facts);
+        return;
+      }
+      case "customers/delete": {
+        const id = mapDeletedCustomerId(payload);
+        batch.customers.delete(id);
+        batch.deletedCustomers.add(id);
+        return;
+      }
+      default:
+        this.deps.log?.(`[inbox] no handler for ${topic}; marking it processed`);
+    }
+  }
+
+  private async applyBatch(shop: string, batch: ShopBatch): Promise<void> {
+    const { store } = this.deps;
+    const affected = new Set<string>();
+    if (batch.customers.size > 0) {
+      const result = await store.upsertCustomers(shop, [...batch.customers.values()]);
+      for (const id of result.affectedCustomerIds) affected.add(id);
+    }
+    if (batch.orders.size > 0) {
+      const result = await store.upsertOrders(shop, [...batch.orders.values()]);
+      for (const id of result.affectedCustomerIds) affected.add(id);
+    }
+    for (const id of batch.deletedCustomers) {
+      await store.deleteCustomer(shop, id);
+      affected.delete(id);
+    }
+    if (affected.size > 0) await store.refreshMetrics(shop, [...affected]);
+  }
+}

@@ -1,0 +1,62 @@
+import db from "../db.server.js";
+import { prismaSyncStore } from "../db/sync-store.server.js";
+import { env } from "../env.server.js";
+import { runBackfill, type BackfillProgress, type BackfillResult, type SyncResource } from "../services/backfill.js";
+import { systemClock } from "./admin-client.server.js";
+import { bulkDownloader } from "./bulk-download.server.js";
+import { backgroundAdmin, backgroundFetch } from "./offline-admin.server.js";
+import { prismaSyncStateStore } from "./sync-state.server.js";
+
+export const SYNC_RESOURCES: readonly SyncResource[] = ["customers", "orders"];
+
+export interface BackfillShopOptions {
+  resources?: readonly SyncResource[];
+  full?: boolean;
+  signal?: AbortSignal;
+  onProgress?(progress: BackfillProgress): void;
+}
+
+/** Backfills a shop with everything wired for this process: the command line and the install hook use it. */
+export async function backfillShop(shop: string, options: BackfillShopOptions = {}): Promise<BackfillResult[]> {
+  const admin = backgroundAdmin(shop);
+  const results: BackfillResult[] = [];
+  for (const resource of options.resources ?? SYNC_RESOURCES) {
+    results.push(
+      await runBackfill(
+        {
+          graphql: (document, variables) => admin.client.execute(document, variables, { signal: options.signal }),
+          scopes: admin.scopes,
+          download: bulkDownloader(backgroundFetch()),
+          store: prismaSyncStore(db, env().DATABASE_URL),
+          state: prismaSyncStateStore(db),
+          clock: systemClock,
+          onProgress: options.onProgress,
+        },
+        { shop, resource, full: options.full, signal: options.signal },
+      ),
+    );
+  }
+  return results;
+}
+
+const running = new Map<string, Promise<void>>();
+
+/**
+ * On install (every token exchange calls it), backfill once: shops whose backfill completed are left to webhooks
+ * and reconciliation; an interrupted one resumes. Runs in the background, one at a time per shop.
+ */
+export function scheduleInstallBackfill(shop: string): void {
+  if (running.has(shop) || process.env.COHORT_BACKGROUND === "off") return;
+  const work = (async () => {
+    const states = await prismaSyncStateStore(db).list(shop);
+    const pending = SYNC_RESOURCES.filter(
+      (resource) => states.find((state) => state.resource === resource)?.status !== "completed",
+    );
+    if (pending.length) await backfillShop(shop, { resources: pending });
+  })()
+    .catch((error: unknown) => {
+      console.error(`[cohort] backfill of ${shop} failed:`, error instanceof Error ? error.message : error);
+    })
+    .finally(() => running.delete(shop));
+  running.set(shop, work);
+}

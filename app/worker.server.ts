@@ -1,0 +1,139 @@
+import { randomUUID } from "node:crypto";
+import db from "./db.server.js";
+import { prismaInboxRepository } from "./db/inbox-repository.server.js";
+import { prismaPrivacyRepository } from "./db/privacy.server.js";
+import { prismaSyncStore } from "./db/sync-store.server.js";
+import { env } from "./env.server.js";
+import { InboxWorker } from "./services/inbox-worker.js";
+import { handleComplianceEvent } from "./services/privacy.js";
+import {
+  adminRecordsReader,
+  reconcileAll,
+  type ShopifyRecordsReader,
+  type SyncedResource,
+  type WatermarkRepository,
+} from "./services/reconciliation.js";
+import { customerFromLine, lineItemFromLine, orderFromLine } from "./services/bulk-jsonl.js";
+import { adminClientForShop } from "./shopify/offline-admin.server.js";
+
+/**
+ * The process's background work: the inbox worker (woken by each recorded webhook, and every few seconds) and the
+ * reconciliation schedule (on start, then every `RECONCILE_EVERY_MS`). Started once per process from
+ * entry.server.tsx; every piece skips uninstalled shops.
+ */
+const INBOX_POLL_MS = 5_000;
+const RECONCILE_EVERY_MS = 15 * 60_000;
+
+declare global {
+  // One set of loops per process, even across Vite's module reloads in development.
+  var cohortBackground: { wake: () => void } | undefined;
+}
+
+const prismaWatermarks: WatermarkRepository = {
+  async installedShops() {
+    const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+    return shops.map((shop) => shop.domain);
+  },
+  async isInstalled(shop) {
+    return (await db.shop.count({ where: { domain: shop, uninstalledAt: null } })) > 0;
+  },
+  async getWatermark(shop, resource: SyncedResource) {
+    const state = await db.syncState.findUnique({ where: { shop_resource: { shop, resource } } });
+    return state?.watermark ? state.watermark.toISOString().replace(/\.\d{3}Z$/, "Z") : null;
+  },
+  async setWatermark(shop, resource: SyncedResource, watermark) {
+    await db.syncState.upsert({
+      where: { shop_resource: { shop, resource } },
+      create: { shop, resource, watermark: new Date(watermark) },
+      update: { watermark: new Date(watermark) },
+    });
+  },
+};
+
+/** Reads each shop through its own throttle-aware Admin client (one bucket per shop). */
+function perShopReader(): ShopifyRecordsReader {
+  const readers = new Map<string, ShopifyRecordsReader>();
+  const readerFor = (shop: string) => {
+    let reader = readers.get(shop);
+    if (!reader) {
+      reader = adminRecordsReader(adminClientForShop(shop).asAdminGraphql(), {
+        order: orderFromLine,
+        lineItem: (node) => lineItemFromLine(node),
+        customer: customerFromLine,
+      });
+      readers.set(shop, reader);
+    }
+    return reader;
+  };
+  return {
+    fetchOrder: (shop, id) => readerFor(shop).fetchOrder(shop, id),
+    fetchCustomer: (shop, id) => readerFor(shop).fetchCustomer(shop, id),
+    ordersUpdatedSince: (shop, since, after) => readerFor(shop).ordersUpdatedSince(shop, since, after),
+    customersUpdatedSince: (shop, since, after) => readerFor(shop).customersUpdatedSince(shop, since, after),
+  };
+}
+
+function log(message: string, error?: unknown): void {
+  console.error(`[cohort] ${message}`, error instanceof Error ? error.message : (error ?? ""));
+}
+
+export function startBackgroundWork(): void {
+  if (globalThis.cohortBackground || process.env.COHORT_BACKGROUND === "off") return;
+  const store = prismaSyncStore(db, env().DATABASE_URL);
+  const reader = perShopReader();
+  const privacy = prismaPrivacyRepository(db);
+  const worker = new InboxWorker({
+    inbox: prismaInboxRepository(db),
+    store,
+    reader,
+    compliance: (shop, topic, payload) => handleComplianceEvent(privacy, shop, topic, payload),
+    workerId: `${process.pid}-${randomUUID()}`,
+    log: (message) => log(message),
+  });
+
+  let draining: Promise<void> | null = null;
+  let again = false;
+  const wake = (): void => {
+    if (draining) {
+      again = true;
+      return;
+    }
+    draining = (async () => {
+      do {
+        again = false;
+        await worker.drain().catch((error: unknown) => log("inbox pass failed", error));
+      } while (again);
+    })().finally(() => {
+      draining = null;
+    });
+  };
+
+  let reconciling = false;
+  const reconcile = (): void => {
+    if (reconciling) return;
+    reconciling = true;
+    void reconcileAll({ reader, store, watermarks: prismaWatermarks }, (shop, error) =>
+      log(`reconciliation of ${shop} failed`, error),
+    )
+      .catch((error: unknown) => log("reconciliation failed", error))
+      .finally(() => {
+        reconciling = false;
+      });
+  };
+
+  const timers = [setInterval(wake, INBOX_POLL_MS), setInterval(reconcile, RECONCILE_EVERY_MS)];
+  for (const timer of timers) timer.unref();
+  // On shutdown the loops stop touching the database, so its pool can drain and the process exit.
+  const stop = (): void => timers.forEach((timer) => clearInterval(timer));
+  process.once("SIGTERM", stop);
+  process.once("SIGINT", stop);
+  globalThis.cohortBackground = { wake };
+  wake();
+  reconcile();
+}
+
+/** Called after a webhook is recorded: apply it soon, outside the request. */
+export function notifyInbox(): void {
+  globalThis.cohortBackground?.wake();
+}
+startBackgroundWork();

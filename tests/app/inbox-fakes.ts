@@ -1,0 +1,299 @@
+/**
+ * In-memory stand-ins for the inbox worker's collaborators, for unit tests until `app/db/sync-store.server.ts`
+ * lands, plus a local Shopify whose deliveries are recorded straight into an in-memory inbox (the app's route minus
+ * HTTP framework: dedupe by shop and event id, oldest first).
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { localEmulatorConfig } from "../../scripts/local-shopify.js";
+import { computeCustomerMetrics, type CustomerMetricsFacts } from "../../app/domain/metrics.js";
+import type { CustomerFacts, OrderFacts } from "../../app/domain/sync-records.js";
+import type { InboxEvent, InboxRepository } from "../../app/services/inbox-worker.js";
+import type { RecordPage, ShopifyRecordsReader } from "../../app/services/reconciliation.js";
+import type { SyncStore, UpsertResult } from "../../app/services/sync-store.js";
+import { mapCustomerPayload, mapOrderPayload, sumMoney } from "../../app/services/webhook-mapping.js";
+import { EmulatorClient } from "../shopify-emulator/client.js";
+import { startEmulator, type RunningEmulator } from "../shopify-emulator/server.js";
+import { EmulatorStore } from "../shopify-emulator/store/store.js";
+import { payloadForChange } from "../shopify-emulator/webhooks/payloads.js";
+
+export interface CustomerMetrics {
+  orderCount: number;
+  netSpent: string;
+}
+
+export class MemorySyncStore implements SyncStore {
+  readonly orders = new Map<string, Map<string, OrderFacts>>();
+  readonly customers = new Map<string, Map<string, CustomerFacts>>();
+  readonly metrics = new Map<string, Map<string, CustomerMetrics>>();
+
+  private table<T>(tables: Map<string, Map<string, T>>, shop: string): Map<string, T> {
+    let table = tables.get(shop);
+    if (!table) tables.set(shop, (table = new Map()));
+    return table;
+  }
+
+  private upsert<T extends { id: string; updatedAt: string }>(table: Map<string, T>, records: T[]) {
+    let written = 0;
+    let stale = 0;
+    for (const record of records) {
+      const known = table.get(record.id);
+      if (known && Date.parse(known.updatedAt) > Date.parse(record.updatedAt)) {
+        stale += 1;
+        continue;
+      }
+      table.set(record.id, record);
+      written += 1;
+    }
+    return { written, stale };
+  }
+
+  async upsertOrders(shop: string, orders: OrderFacts[]): Promise<UpsertResult> {
+    const table = this.table(this.orders, shop);
+    const affected = new Set<string>();
+    for (const order of orders) {
+      const before = table.get(order.id)?.customerId;
+      if (before) affected.add(before);
+      if (order.customerId) affected.add(order.customerId);
+    }
+    return { ...this.upsert(table, orders), affectedCustomerIds: [...affected] };
+  }
+
+  async upsertCustomers(shop: string, customers: CustomerFacts[]): Promise<UpsertResult> {
+    const result = this.upsert(this.table(this.customers, shop), customers);
+    return { ...result, affectedCustomerIds: customers.map((customer) => customer.id) };
+  }
+
+  async deleteCustomer(shop: string, customerId: string): Promise<void> {
+    this.table(this.customers, shop).delete(customerId);
+    this.table(this.metrics, shop).delete(customerId);
+  }
+
+  metricsFor(shop: string, customerId: string): CustomerMetrics {
+    const orders = [...this.table(this.orders, shop).values()].filter(
+      (order) => order.customerId === customerId && order.cancelledAt === null,
+    );
+    return {
+      orderCount: orders.length,
+      netSpent: sumMoney(
+        orders.flatMap((order) => [order.totalPrice, ...order.refunds.map((refund) => `-${refund.amount}`)]),
+      ),
+    };
+  }
+
+  async refreshMetrics(shop: string, customerIds: string[]): Promise<void> {
+    const customers = this.table(this.customers, shop);
+    const metrics = this.table(this.metrics, shop);
+    for (const id of customerIds) {
+      if (customers.has(id)) metrics.set(id, this.metricsFor(shop, id));
+      else metrics.delete(id);
+    }
+  }
+
+  async recomputeAllMetrics(shop: string): Promise<void> {
+    const metrics = this.table(this.metrics, shop);
+    metrics.clear();
+    for (const id of this.table(this.customers, shop).keys()) metrics.set(id, this.metricsFor(shop, id));
+  }
+
+  async customerMetrics(shop: string, customerIds?: string[]): Promise<CustomerMetricsFacts[]> {
+    const orders = [...this.table(this.orders, shop).values()];
+    return [...this.table(this.customers, shop).values()]
+      .filter((customer) => !customerIds || customerIds.includes(customer.id))
+      .sort((a, b) => a.id.localeCompare(b.id))
+      .map((customer) => computeCustomerMetrics(customer, orders));
+  }
+
+  snapshot(shop: string) {
+    const sorted = <T>(map: Map<string, T>) => [...map.entries()].sort(([a], [b]) => a.localeCompare(b));
+    return {
+      orders: sorted(this.table(this.orders, shop)),
+      customers: sorted(this.table(this.customers, shop)),
+      metrics: sorted(this.table(this.metrics, shop)),
+    };
+  }
+}
+
+interface InboxRow extends InboxEvent {
+  eventId: string;
+  processedAt: Date | null;
+  error: string | null;
+  claimedBy: string | null;
+  claimedUntil: number;
+}
+
+export class MemoryInbox implements InboxRepository {
+  readonly rows: InboxRow[] = [];
+  readonly uninstalled = new Set<string>();
+  private sequence = 0;
+
+  insertIfNew(shop: string, topic: string, eventId: string, payload: string): boolean {
+    if (this.rows.some((row) => row.shop === shop && row.eventId === eventId)) return false;
+    this.sequence += 1;
+    this.rows.push({
+      id: `evt-${String(this.sequence).padStart(6, "0")}`,
+      shop,
+      topic,
+      eventId,
+      payload,
+      receivedAt: new Date(this.sequence),
+      processedAt: null,
+      error: null,
+      claimedBy: null,
+      claimedUntil: 0,
+    });
+    return true;
+  }
+
+  async claim(options: { limit: number; workerId: string; leaseMs: number }): Promise<InboxEvent[]> {
+    const now = Date.now();
+    const claimable = this.rows
+      .filter((row) => row.processedAt === null && row.claimedUntil <= now)
+      .filter(
+        (row) => !this.uninstalled.has(row.shop) || /^(customers\/(redact|data_request)|shop\/redact)$/.test(row.topic),
+      )
+      .slice(0, options.limit);
+    for (const row of claimable) {
+      row.claimedBy = options.workerId;
+      row.claimedUntil = now + options.leaseMs;
+    }
+    return claimable.map(({ id, shop, topic, payload, receivedAt }) => ({ id, shop, topic, payload, receivedAt }));
+  }
+
+  async markProcessed(eventIds: string[], workerId: string): Promise<void> {
+    for (const row of this.rows) {
+      if (eventIds.includes(row.id) && row.claimedBy === workerId) {
+        row.processedAt = new Date();
+        row.error = null;
+      }
+    }
+  }
+
+  async markFailed(eventId: string, _workerId: string, error: string): Promise<void> {
+    const row = this.rows.find((item) => item.id === eventId);
+    if (row) {
+      row.error = error;
+      row.claimedUntil = 0;
+    }
+  }
+
+  async markRejected(eventId: string, _workerId: string, error: string): Promise<void> {
+    const row = this.rows.find((item) => item.id === eventId);
+    if (row) {
+      row.error = error;
+      row.processedAt = new Date();
+    }
+  }
+
+  unprocessed(): InboxRow[] {
+    return this.rows.filter((row) => row.processedAt === null);
+  }
+}
+
+/** A local Shopify on a ticking clock (every read of "now" is one second later, so every write has its own second). */
+export async function emulatorWithInbox(shop: string): Promise<{
+  emulator: RunningEmulator;
+  control: EmulatorClient;
+  inbox: MemoryInbox;
+  deliveredCount: () => number;
+  close: () => Promise<void>;
+}> {
+  const inbox = new MemoryInbox();
+  let delivered = 0;
+  const server: Server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.on("end", () => {
+      delivered += 1;
+      inbox.insertIfNew(
+        String(request.headers["x-shopify-shop-domain"]),
+        String(request.headers["x-shopify-topic"]),
+        String(request.headers["x-shopify-event-id"]),
+        Buffer.concat(chunks).toString("utf8"),
+      );
+      response.writeHead(200).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let tick = Date.parse("2026-03-01T09:00:00Z");
+  const emulator = await startEmulator({
+    store: new EmulatorStore({ now: () => new Date((tick += 1000)) }),
+    config: localEmulatorConfig(appUrl, { timeScale: 0.001 }),
+  });
+  const control = new EmulatorClient(emulator.url);
+  await control.createShop({ domain: shop, name: "Inbox Goods" });
+  await control.install(shop);
+  return {
+    emulator,
+    control,
+    inbox,
+    deliveredCount: () => delivered,
+    async close() {
+      await emulator.close();
+      emulator.store.close();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+const PAGE_SIZE = 7;
+
+/** Shopify's records as the app would read them, straight from the local Shopify's store. */
+export function emulatorReader(
+  emulator: RunningEmulator,
+  apiVersion = "2026-10",
+): ShopifyRecordsReader & {
+  allOrders(shop: string): OrderFacts[];
+  allCustomers(shop: string): CustomerFacts[];
+} {
+  const store = emulator.store;
+  const shopRecord = (domain: string) => {
+    const shop = store.getShopByDomain(domain);
+    if (!shop) throw new Error(`No shop ${domain}`);
+    return shop;
+  };
+  const order = (domain: string, id: number): OrderFacts | null => {
+    const body = payloadForChange(store, shopRecord(domain), "orders/updated", id, null, apiVersion);
+    return body ? mapOrderPayload(body) : null;
+  };
+  const customer = (domain: string, id: number): CustomerFacts | null => {
+    // Read as an older API version would deliver it, so tags and consents are there (as GraphQL has them).
+    const body = payloadForChange(store, shopRecord(domain), "customers/update", id, null, "2024-10");
+    return body ? mapCustomerPayload(body).facts : null;
+  };
+  const ids = (table: "orders" | "customers", domain: string): number[] =>
+    (
+      store.db.prepare(`SELECT id FROM ${table} WHERE shop_id = ? ORDER BY id`).all(shopRecord(domain).id) as {
+        id: number;
+      }[]
+    ).map((row) => row.id);
+  const page = <T extends { updatedAt: string }>(
+    all: T[],
+    since: string | null,
+    after: string | null,
+  ): RecordPage<T> => {
+    const matching = all
+      .filter((record) => since === null || Date.parse(record.updatedAt) >= Date.parse(since))
+      .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
+    const start = after === null ? 0 : Number(after);
+    const records = matching.slice(start, start + PAGE_SIZE);
+    return { records, nextCursor: start + PAGE_SIZE < matching.length ? String(start + PAGE_SIZE) : null };
+  };
+  const allOrders = (domain: string) =>
+    ids("orders", domain)
+      .map((id) => order(domain, id))
+      .filter((item): item is OrderFacts => item !== null);
+  const allCustomers = (domain: string) =>
+    ids("customers", domain)
+      .map((id) => customer(domain, id))
+      .filter((item): item is CustomerFacts => item !== null);
+  return {
+    allOrders,
+    allCustomers,
+    fetchOrder: async (domain, id) => order(domain, Number(id)),
+    fetchCustomer: async (domain, id) => customer(domain, Number(id)),
+    ordersUpdatedSince: async (domain, since, after) => page(allOrders(domain), since, after),
+    customersUpdatedSince: async (domain, since, after) => page(allCustomers(domain), since, after),
+  };
+}

@@ -1,0 +1,134 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase, type Database } from "../../app/db/client.server.js";
+import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
+import { startAppStack, type AppStack } from "../helpers/app-stack.js";
+import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
+
+const SHOP = "sync-e2e.myshopify.com";
+const BROWSER = {
+  "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
+};
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe.each(await providers())("webhooks applied by the running app, on %s", (provider) => {
+  let database: TestDatabase;
+  let stack: AppStack;
+  let db: Database;
+
+  beforeAll(async () => {
+    database = await freshDatabase(provider);
+    stack = await startAppStack({ databaseUrl: database.url });
+    await stack.control.createShop({ domain: SHOP, name: "Sync Outfitters" });
+    await stack.control.install(SHOP);
+    db = createDatabase(database.url);
+    // Opening the app stores the offline session the worker reads Shopify with.
+    const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
+    const host = Buffer.from(`admin.shopify.com/store/${SHOP.replace(".myshopify.com", "")}`)
+      .toString("base64")
+      .replace(/=+$/, "");
+    const params = new URLSearchParams({ embedded: "1", shop: SHOP, host, id_token: token });
+    const response = await fetch(`${stack.appUrl}/app?${params}`, { headers: BROWSER });
+    expect(response.status, stack.logs.join("")).toBe(200);
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await stack?.stop();
+    await database?.drop();
+  });
+
+  it("given orders placed with duplicated and reordered deliveries, when the webhooks arrive, then the worker stores the orders and the customer's metrics", async () => {
+    await stack.control.setChaos(SHOP, { duplicateRate: 0.5, reorderWindow: 4, seed: 2 });
+    const customer = await stack.control.createCustomer(SHOP, { email: "sync.buyer@example.com", tags: ["vip"] });
+    const first = await stack.control.createOrder(SHOP, {
+      customerId: customer.id,
+      lineItems: [{ title: "Boots", price: "80.00", quantity: 1 }],
+      financialStatus: "PAID",
+    });
+    await stack.control.createOrder(SHOP, {
+      customerId: customer.id,
+      lineItems: [{ title: "Laces", price: "5.00", quantity: 2 }],
+      financialStatus: "PAID",
+    });
+    await stack.control.refundOrder(SHOP, first.id, { amount: "20.00" });
+    await stack.emulator.webhooks.idle();
+    await stack.control.clearChaos(SHOP);
+
+    const metrics = await waitFor(async () => {
+      const row = await db.customerMetrics.findUnique({
+        where: { shop_customerId: { shop: SHOP, customerId: String(customer.id) } },
+      });
+      return row && row.netSpend === 700_000n ? row : null;
+    });
+    expect(metrics).toMatchObject({ orderCount: 2, refundedAmount: 200_000n });
+    expect(await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })).toBe(0);
+  });
+
+  it("given a customers/data_request, when it arrives, then the merchant can download what Cohort stores about the customer", async () => {
+    const customer = await stack.control.createCustomer(SHOP, { email: "asks@example.com" });
+    await stack.control.createOrder(SHOP, {
+      customerId: customer.id,
+      lineItems: [{ title: "Hat", price: "15.00", quantity: 1 }],
+    });
+    await waitFor(() => db.syncedOrder.findFirst({ where: { shop: SHOP, customerId: String(customer.id) } }));
+    await stack.control.fireWebhook(SHOP, { topic: "customers/data_request", customerId: customer.id });
+    const request = await waitFor(() =>
+      db.dataRequest.findFirst({ where: { shop: SHOP, customerId: String(customer.id) } }),
+    );
+
+    const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
+    const response = await fetch(`${stack.appUrl}/app/privacy?download=${request.id}&_data=routes%2Fapp.privacy`, {
+      headers: { ...BROWSER, authorization: `Bearer ${token}` },
+    });
+    expect(response.status, stack.logs.join("")).toBe(200);
+    const body = (await response.json()) as { customerId: string; orders: unknown[] };
+    expect(body.customerId).toBe(String(customer.id));
+    expect(body.orders).toHaveLength(1);
+  });
+
+  it("given a customers/redact, when it arrives, then the customer's data is erased and their orders are detached", async () => {
+    const customer = await stack.control.createCustomer(SHOP, {
+      email: "forget@example.com",
+      addresses: [{ city: "Ghent", countryCode: "BE" }],
+    });
+    const order = await stack.control.createOrder(SHOP, {
+      customerId: customer.id,
+      lineItems: [{ title: "Scarf", price: "30.00", quantity: 1 }],
+      shippingAddress: { city: "Ghent", countryCode: "BE" },
+    });
+    await waitFor(() => db.syncedOrder.findFirst({ where: { shop: SHOP, id: String(order.id) } }));
+    await stack.control.fireWebhook(SHOP, { topic: "customers/redact", customerId: customer.id });
+    await waitFor(async () => {
+      const row = await db.syncedOrder.findUnique({ where: { shop_id: { shop: SHOP, id: String(order.id) } } });
+      return row && row.customerId === null ? row : null;
+    });
+    const stored = await db.syncedCustomer.findUnique({ where: { shop_id: { shop: SHOP, id: String(customer.id) } } });
+    expect(stored === null || (stored.deletedAt !== null && stored.city === null)).toBe(true);
+    expect(await db.webhookEvent.count({ where: { shop: SHOP, payload: { contains: "forget@example.com" } } })).toBe(0);
+  });
+
+  it("given the app is uninstalled, when shop/redact arrives 48 hours later, then nothing of the shop is left", async () => {
+    await stack.control.uninstall(SHOP);
+    await waitFor(async () => (await db.session.count({ where: { shop: SHOP } })) === 0);
+    // Shopify sends it 48 hours after uninstall; the local Shopify lets the test send it now.
+    await stack.control.fireWebhook(SHOP, { topic: "shop/redact" });
+    await waitFor(
+      async () =>
+        (await db.syncedOrder.count({ where: { shop: SHOP } })) === 0 &&
+        (await db.webhookEvent.count({ where: { shop: SHOP } })) === 0,
+      20_000,
+    );
+    expect(await db.customerMetrics.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await db.dataRequest.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await db.session.count({ where: { shop: SHOP } })).toBe(0);
+  });
+});
