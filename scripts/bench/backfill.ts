@@ -1,0 +1,144 @@
+/**
+ * One backfill measurement, in its own process so its peak memory is the app's alone: customers then orders from a
+ * running local Shopify into a fresh database, then the insert ceiling for the same order rows (re-read from the
+ * downloaded export, timing only the INSERTs). Prints one JSON line.
+ */
+import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createReadStream } from "node:fs";
+import { parseArgs } from "node:util";
+import { createDatabase, tuneDatabase } from "../../app/db/client.server.js";
+import { applyMigrations } from "../../app/db/migrate.server.js";
+import { prismaSyncStore } from "../../app/db/sync-store.server.js";
+import type { OrderFacts } from "../../app/domain/sync-records.js";
+import { SHOPIFY_API_VERSION } from "../../app/lib/api-version.js";
+import { runBackfill, type BackfillDeps } from "../../app/services/backfill.js";
+import { jsonLines, orderRules, RecordAssembler } from "../../app/services/bulk-jsonl.js";
+import { AdminClient } from "../../app/shopify/admin-client.server.js";
+import { bulkDownloader } from "../../app/shopify/bulk-download.server.js";
+import { createEmulatorFetch } from "../../app/shopify/emulator-routing.js";
+import { prismaSyncStateStore } from "../../app/shopify/sync-state.server.js";
+import { freshDatabase } from "../../tests/helpers/databases.js";
+import { plainInsertOrders } from "./ceiling.js";
+
+const { values } = parseArgs({
+  options: {
+    emulator: { type: "string" },
+    shop: { type: "string" },
+    token: { type: "string" },
+    scopes: { type: "string" },
+    provider: { type: "string", default: "sqlite" },
+  },
+});
+const provider = values.provider === "postgresql" ? "postgresql" : "sqlite";
+const shop = values.shop!;
+const work = mkdtempSync(join(tmpdir(), "cohort-bench-"));
+const exportFile = join(work, "orders.jsonl");
+
+const database = await freshDatabase(provider);
+await applyMigrations(database.url);
+const db = createDatabase(database.url);
+await tuneDatabase(db, database.url);
+
+const admin = new AdminClient({
+  shop,
+  apiVersion: SHOPIFY_API_VERSION,
+  token: { accessToken: async () => values.token! },
+  fetch: createEmulatorFetch(values.emulator!, globalThis.fetch),
+});
+const download = bulkDownloader(globalThis.fetch);
+let teeOrders = false;
+const deps: BackfillDeps = {
+  graphql: (document, variables) => admin.execute(document, variables),
+  scopes: async () => values.scopes!.split(","),
+  // The order export is kept on disk too, so the ceiling inserts exactly the rows the backfill saw.
+  async *download(url, signal) {
+    const copy = teeOrders ? createWriteStream(exportFile) : null;
+    try {
+      for await (const chunk of download(url, signal)) {
+        copy?.write(chunk);
+        yield chunk;
+      }
+    } finally {
+      await new Promise((resolve) => (copy ? copy.end(resolve) : resolve(undefined)));
+    }
+  },
+  store: prismaSyncStore(db, database.url),
+  state: prismaSyncStateStore(db),
+  clock: { now: () => Date.now(), sleep: (ms, signal) => new Promise((r) => setTimeout(r, Math.min(ms, 250), signal)) },
+};
+
+let phaseStarted = 0;
+const phases: Record<string, number> = {};
+deps.onProgress = (progress) => {
+  const key = `${progress.resource}:${progress.phase}`;
+  if (!(key in phases)) phases[key] = (performance.now() - phaseStarted) / 1000;
+};
+
+phaseStarted = performance.now();
+const customers = await runBackfill(deps, { shop, resource: "customers" });
+const customerSeconds = (performance.now() - phaseStarted) / 1000;
+teeOrders = true;
+phaseStarted = performance.now();
+const orders = await runBackfill(deps, { shop, resource: "orders" });
+const orderSeconds = (performance.now() - phaseStarted) / 1000;
+const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+const storedOrders = await db.syncedOrder.count({ where: { shop } });
+await db.$disconnect();
+await database.drop();
+
+// The ceiling: the same order rows, plain batched INSERTs through the same driver, into a fresh database.
+const ceilingDatabase = await freshDatabase(provider);
+await applyMigrations(ceilingDatabase.url);
+const ceilingDb = createDatabase(ceilingDatabase.url);
+await tuneDatabase(ceilingDb, ceilingDatabase.url);
+const assembler = new RecordAssembler(orderRules(), 64);
+let insertSeconds = 0;
+let ceilingOrders = 0;
+let batch: OrderFacts[] = [];
+const flush = async () => {
+  const started = performance.now();
+  await plainInsertOrders(ceilingDb, ceilingDatabase.url, shop, batch);
+  insertSeconds += (performance.now() - started) / 1000;
+  ceilingOrders += batch.length;
+  batch = [];
+};
+for await (const line of jsonLines(createReadStream(exportFile))) {
+  for (const record of assembler.push(line)) {
+    batch.push(record as OrderFacts);
+    if (batch.length === 1000) await flush();
+  }
+}
+for (const record of assembler.finish()) batch.push(record as OrderFacts);
+if (batch.length) await flush();
+await ceilingDb.$disconnect();
+await ceilingDatabase.drop();
+rmSync(work, { recursive: true, force: true });
+
+console.log(
+  JSON.stringify({
+    benchmark: "backfill",
+    provider,
+    orders: orders.processedCount,
+    storedOrders,
+    customers: customers.processedCount,
+    customerSeconds: round(customerSeconds),
+    orderSeconds: round(orderSeconds),
+    ordersPerSecond: Math.round(orders.processedCount / orderSeconds),
+    orderPhases: Object.fromEntries(
+      Object.entries(phases)
+        .filter(([key]) => key.startsWith("orders"))
+        .map(([key, seconds]) => [key, round(seconds)]),
+    ),
+    peakRssMb,
+    ceilingOrders,
+    ceilingSeconds: round(insertSeconds),
+    ceilingOrdersPerSecond: Math.round(ceilingOrders / insertSeconds),
+    ratioToCeiling: round(orders.processedCount / orderSeconds / (ceilingOrders / insertSeconds)),
+  }),
+);
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
