@@ -211,6 +211,96 @@ const ORDER_KEYS: Partial<Record<PurchaseKind, string>> = {
   discountCode: "dc.code",
 };
 
+/** An order as its `SyncedOrder` row (columns in `ORDER_COLUMNS` order). */
+function orderRow(shop: string, order: OrderFacts, customerId: string | null): Param[] {
+  return [
+    shop,
+    order.id,
+    customerId,
+    timestamp(order.createdAt),
+    timestamp(order.processedAt),
+    timestamp(order.updatedAt),
+    order.cancelledAt === null ? null : timestamp(order.cancelledAt),
+    order.test,
+    order.currency,
+    order.presentmentCurrency,
+    parseMoney(order.totalPrice),
+    parseMoney(order.subtotalPrice),
+    parseMoney(order.totalDiscounts),
+    presentText(order.sourceName),
+    presentText(order.financialStatus),
+    presentText(order.countryCode),
+    presentText(order.provinceCode),
+    presentText(order.city),
+  ];
+}
+
+/** The child rows of orders (line items, their collections, refunds, discount codes), each de-duplicated. */
+function orderChildRows(shop: string, orders: readonly OrderFacts[]) {
+  const lineItems: Param[][] = [];
+  const collections: Param[][] = [];
+  const refunds: Param[][] = [];
+  const codes: Param[][] = [];
+  for (const order of orders) {
+    const items = new Map(order.lineItems.map((item) => [item.id, item]));
+    for (const item of items.values()) {
+      lineItems.push([
+        shop,
+        order.id,
+        item.id,
+        item.productId,
+        item.variantId,
+        item.title,
+        presentText(item.vendor),
+        presentText(item.productType),
+        item.quantity,
+        parseMoney(item.amount),
+      ]);
+      for (const collectionId of new Set(item.collectionIds)) collections.push([shop, order.id, item.id, collectionId]);
+    }
+    const orderRefunds = new Map(order.refunds.map((refund) => [refund.id, refund]));
+    for (const refund of orderRefunds.values()) {
+      refunds.push([shop, order.id, refund.id, timestamp(refund.createdAt), parseMoney(refund.amount)]);
+    }
+    for (const code of new Set(order.discountCodes)) codes.push([shop, order.id, code]);
+  }
+  return { lineItems, collections, refunds, codes };
+}
+
+/**
+ * The insert ceiling `npm run bench -- sync` measures the backfill against: the same rows `upsertOrders` writes,
+ * as plain multi-row INSERTs (no conflict handling, no staleness check, no metrics), one transaction per call.
+ */
+export async function insertOrderFactsPlain(
+  db: Database,
+  databaseUrl: string,
+  shop: string,
+  orders: readonly OrderFacts[],
+): Promise<void> {
+  const dialect = dialectFor(databaseUrl);
+  const values = (rows: Param[][]) => rows.map((row) => `(${row.map(dialect.literal).join(", ")})`).join(", ");
+  const insert = async (x: Executor, table: string, columns: string[], rows: Param[][]) => {
+    const names = columns.map((column) => `"${column}"`).join(", ");
+    for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
+      await x.$executeRawUnsafe(`INSERT INTO ${dialect.table(table)} (${names}) VALUES ${values(part)}`);
+    }
+  };
+  const children = orderChildRows(shop, orders);
+  await db.$transaction(async (x) => {
+    const rows = orders.map((order) => orderRow(shop, order, order.customerId));
+    await insert(x, "SyncedOrder", ORDER_COLUMNS, rows);
+    await insert(x, "SyncedLineItem", LINE_ITEM_COLUMNS, children.lineItems);
+    await insert(
+      x,
+      "SyncedLineItemCollection",
+      ["shop", "orderId", "lineItemId", "collectionId"],
+      children.collections,
+    );
+    await insert(x, "SyncedRefund", ["shop", "orderId", "id", "createdAt", "amount"], children.refunds);
+    await insert(x, "SyncedOrderDiscountCode", ["shop", "orderId", "code"], children.codes);
+  }, TRANSACTION);
+}
+
 export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
   const dialect = dialectFor(databaseUrl);
   const T = dialect.table;
@@ -226,6 +316,19 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
     for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
       await run(x, `INSERT INTO ${T(table)} (${columnList(columns)}) VALUES ${values(part)}`);
     }
+  }
+
+  async function insertOrderChildren(x: Executor, shop: string, orders: readonly OrderFacts[]) {
+    const rows = orderChildRows(shop, orders);
+    await insertRows(x, "SyncedLineItem", LINE_ITEM_COLUMNS, rows.lineItems);
+    await insertRows(
+      x,
+      "SyncedLineItemCollection",
+      ["shop", "orderId", "lineItemId", "collectionId"],
+      rows.collections,
+    );
+    await insertRows(x, "SyncedRefund", ["shop", "orderId", "id", "createdAt", "amount"], rows.refunds);
+    await insertRows(x, "SyncedOrderDiscountCode", ["shop", "orderId", "code"], rows.codes);
   }
 
   /**
@@ -298,26 +401,7 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
       x,
       "SyncedOrder",
       ORDER_COLUMNS,
-      orders.map((o) => [
-        shop,
-        o.id,
-        customerOf(o),
-        timestamp(o.createdAt),
-        timestamp(o.processedAt),
-        timestamp(o.updatedAt),
-        o.cancelledAt === null ? null : timestamp(o.cancelledAt),
-        o.test,
-        o.currency,
-        o.presentmentCurrency,
-        parseMoney(o.totalPrice),
-        parseMoney(o.subtotalPrice),
-        parseMoney(o.totalDiscounts),
-        presentText(o.sourceName),
-        presentText(o.financialStatus),
-        presentText(o.countryCode),
-        presentText(o.provinceCode),
-        presentText(o.city),
-      ]),
+      orders.map((o) => orderRow(shop, o, customerOf(o))),
     );
     const writtenOrders = orders.filter((o) => written.has(o.id));
     result.written += writtenOrders.length;
@@ -339,38 +423,7 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
         : [...written].filter((id) => !inserted.has(id));
     for (const table of ORDER_CHILD_TABLES) await deleteWhereIn(x, table, "orderId", shop, replaced);
 
-    const lineItems: Param[][] = [];
-    const collections: Param[][] = [];
-    const refunds: Param[][] = [];
-    const codes: Param[][] = [];
-    for (const order of writtenOrders) {
-      const items = new Map(order.lineItems.map((item) => [item.id, item]));
-      for (const item of items.values()) {
-        lineItems.push([
-          shop,
-          order.id,
-          item.id,
-          item.productId,
-          item.variantId,
-          item.title,
-          presentText(item.vendor),
-          presentText(item.productType),
-          item.quantity,
-          parseMoney(item.amount),
-        ]);
-        for (const collectionId of new Set(item.collectionIds))
-          collections.push([shop, order.id, item.id, collectionId]);
-      }
-      const orderRefunds = new Map(order.refunds.map((refund) => [refund.id, refund]));
-      for (const refund of orderRefunds.values()) {
-        refunds.push([shop, order.id, refund.id, timestamp(refund.createdAt), parseMoney(refund.amount)]);
-      }
-      for (const code of new Set(order.discountCodes)) codes.push([shop, order.id, code]);
-    }
-    await insertRows(x, "SyncedLineItem", LINE_ITEM_COLUMNS, lineItems);
-    await insertRows(x, "SyncedLineItemCollection", ["shop", "orderId", "lineItemId", "collectionId"], collections);
-    await insertRows(x, "SyncedRefund", ["shop", "orderId", "id", "createdAt", "amount"], refunds);
-    await insertRows(x, "SyncedOrderDiscountCode", ["shop", "orderId", "code"], codes);
+    await insertOrderChildren(x, shop, writtenOrders);
   }
 
   /** The customer filter of a metrics statement: none (whole shop) or an id list. */

@@ -10,7 +10,7 @@ import { createReadStream } from "node:fs";
 import { parseArgs } from "node:util";
 import { createDatabase, tuneDatabase } from "../../app/db/client.server.js";
 import { applyMigrations } from "../../app/db/migrate.server.js";
-import { prismaSyncStore } from "../../app/db/sync-store.server.js";
+import { insertOrderFactsPlain, prismaSyncStore } from "../../app/db/sync-store.server.js";
 import type { OrderFacts } from "../../app/domain/sync-records.js";
 import { SHOPIFY_API_VERSION } from "../../app/lib/api-version.js";
 import { runBackfill, type BackfillDeps } from "../../app/services/backfill.js";
@@ -20,7 +20,6 @@ import { bulkDownloader } from "../../app/shopify/bulk-download.server.js";
 import { createEmulatorFetch } from "../../app/shopify/emulator-routing.js";
 import { prismaSyncStateStore } from "../../app/shopify/sync-state.server.js";
 import { freshDatabase } from "../../tests/helpers/databases.js";
-import { plainInsertOrders } from "./ceiling.js";
 
 const { values } = parseArgs({
   options: {
@@ -99,7 +98,7 @@ let ceilingOrders = 0;
 let batch: OrderFacts[] = [];
 const flush = async () => {
   const started = performance.now();
-  await plainInsertOrders(ceilingDb, ceilingDatabase.url, shop, batch);
+  await insertOrderFactsPlain(ceilingDb, ceilingDatabase.url, shop, batch);
   insertSeconds += (performance.now() - started) / 1000;
   ceilingOrders += batch.length;
   batch = [];
