@@ -27,6 +27,7 @@ type Executor = Pick<Database, "$executeRawUnsafe" | "$queryRawUnsafe">;
 const ROWS_PER_STATEMENT = 1000;
 /** Customers per metrics statement: the id list repeats in each sub-select. */
 const METRICS_CHUNK = 500;
+const RECOMPUTE_CHUNK = 2000;
 const TRANSACTION = { maxWait: 60_000, timeout: 600_000 };
 
 interface Dialect {
@@ -608,12 +609,31 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
     },
 
     async recomputeAllMetrics(shop) {
-      await db.$transaction(async (tx) => {
-        // After a backfill the planner's statistics are stale; without them PostgreSQL nests loops over every row.
-        if (dialect.analyze) await run(tx, dialect.analyze(FACT_TABLES));
-        await clearMetrics(tx, shop, null);
-        await writeMetrics(tx, shop, null);
-      }, TRANSACTION);
+      // After a backfill the planner's statistics are stale; without them PostgreSQL nests loops over every row.
+      if (dialect.analyze) await run(db, dialect.analyze(FACT_TABLES));
+      // Chunks of customers, one short transaction each: a whole-shop transaction would hold SQLite's write lock
+      // for seconds and stall webhook acknowledgement; metrics are never empty in between, unlike clear-then-fill.
+      const customers = await query<{ id: string }>(
+        db,
+        `SELECT id FROM ${T("SyncedCustomer")} WHERE shop = ${L(shop)} ORDER BY id`,
+      );
+      for (const part of chunks(
+        customers.map((row) => row.id),
+        RECOMPUTE_CHUNK,
+      )) {
+        await db.$transaction(async (tx) => {
+          await clearMetrics(tx, shop, part);
+          await writeMetrics(tx, shop, part);
+        }, TRANSACTION);
+      }
+      // Metrics of customers no longer synced at all.
+      for (const table of ["CustomerMetrics", "CustomerPurchase"]) {
+        await run(
+          db,
+          `DELETE FROM ${T(table)} WHERE shop = ${L(shop)} AND NOT EXISTS (SELECT 1 FROM ${T("SyncedCustomer")} c
+             WHERE c.shop = ${T(table)}.shop AND c.id = ${T(table)}."customerId")`,
+        );
+      }
     },
 
     async customerMetrics(shop, customerIds) {

@@ -23,6 +23,7 @@ export default function App() {
         <Link to="/app" rel="home">
           Overview
         </Link>
+        <Link to="/app/privacy">Privacy requests</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>

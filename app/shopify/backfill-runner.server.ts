@@ -60,3 +60,28 @@ export function scheduleInstallBackfill(shop: string): void {
     .finally(() => running.delete(shop));
   running.set(shop, work);
 }
+
+export interface SyncStatusRow {
+  resource: string;
+  status: string;
+  processedCount: number;
+  finishedAt: string | null;
+  lastError: string | null;
+  limitedToDays: number | null;
+}
+
+/** What the app's overview shows of the sync: one row per resource, as the command line's `status` prints it. */
+export async function syncStatus(shop: string): Promise<SyncStatusRow[]> {
+  const states = await prismaSyncStateStore(db).list(shop);
+  return SYNC_RESOURCES.map((resource) => {
+    const state = states.find((candidate) => candidate.resource === resource);
+    return {
+      resource,
+      status: state?.status ?? "not started",
+      processedCount: state?.processedCount ?? 0,
+      finishedAt: state?.finishedAt?.toISOString() ?? null,
+      lastError: state?.lastError ?? null,
+      limitedToDays: state?.limitedToDays ?? null,
+    };
+  });
+}

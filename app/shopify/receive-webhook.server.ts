@@ -9,7 +9,9 @@ const inbox = webhookInboxFor(env().DATABASE_URL);
 
 /**
  * What every webhook route does: verify the HMAC (a wrong one answers 401 and records nothing), check the topic is
- * the route's, record the event once, then acknowledge. `afterRecord` runs only for the first delivery of an event.
+ * the route's, record the event once, then acknowledge. `afterRecord` runs for duplicates too: if it failed the first
+ * time (the route answered 500), Shopify's retry arrives as a duplicate and must still get the work done, so it has
+ * to be idempotent.
  */
 export async function receiveWebhook(
   request: Request,
@@ -23,6 +25,6 @@ export async function receiveWebhook(
     return new Response(`This endpoint receives ${expectedTopic}, not ${webhook.topic}`, { status: 400 });
   }
   const outcome = await recordWebhook(inbox, { ...webhook, topic: expectedTopic });
-  if (outcome === "recorded" && afterRecord) await afterRecord(webhook);
+  if (afterRecord) await afterRecord(webhook);
   return new Response(null, { status: 200, headers: { "x-cohort-webhook": outcome } });
 }

@@ -9,12 +9,12 @@ import { join } from "node:path";
 import { parse, type DocumentNode } from "graphql";
 import { SHOPIFY_API_VERSION } from "../../app/lib/api-version.js";
 import { installApp, issueOfflineToken } from "../shopify-emulator/auth/tokens.js";
-import type { EmulatorConfig } from "../shopify-emulator/context.js";
 import { SUPPORTED_API_VERSIONS } from "../shopify-emulator/graphql/index.js";
 import { buildRootResolvers } from "../shopify-emulator/graphql/resolvers/index.js";
 import { getAdminSchema } from "../shopify-emulator/graphql/schema.js";
 import { startEmulator, type RunningEmulator } from "../shopify-emulator/server.js";
 import { EmulatorStore } from "../shopify-emulator/store/store.js";
+import { ALL_SCOPES, testConfig } from "../shopify-emulator/test-support.js";
 import { parseGid, type ProductRecord, type ShopPlan, type ShopRecord } from "../shopify-emulator/store/types.js";
 import { compareSlices, type Difference, type ExpectedDifference } from "./compare.js";
 import { MISSING, readPath } from "./json-path.js";
@@ -153,30 +153,16 @@ export function missingRootsOf(capturesDir: string, spec: ParitySpec): string[] 
 
 // ---- environment ------------------------------------------------------------------------------------------------
 
-export const REPLAY_SCOPES = [
-  "read_customers",
-  "write_customers",
-  "read_orders",
-  "write_orders",
-  "read_all_orders",
-  "read_products",
-  "write_products",
-];
+export const REPLAY_SCOPES = ALL_SCOPES;
 
-const REPLAY_CONFIG: EmulatorConfig = {
+const REPLAY_CONFIG = testConfig({
   app: {
     apiKey: "parity-api-key",
     apiSecret: "parity-api-secret",
     appUrl: "http://127.0.0.1:1",
-    handle: "cohort",
-    name: "Cohort",
     scopes: REPLAY_SCOPES,
   },
-  appTomlPath: null,
-  timeScale: 1,
-  sessionTokenTtlSeconds: 60,
-  accessTokenTtlSeconds: 3600,
-};
+});
 
 const PLAN_BY_RESTORE_RATE: Record<number, ShopPlan> = {
   100: "BASIC",

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { runInNewContext } from "node:vm";
 import { Router, type EmulatorResponse } from "../http.js";
 import { verifySessionToken } from "../auth/session-token.js";
-import { fakeRequest, testContext } from "../auth/test-context.js";
+import { fakeRequest, testContext } from "../test-support.js";
 import { APP_BRIDGE_SCRIPT, hostParam, registerAdmin } from "./index.js";
 
 function setup() {

@@ -4,7 +4,7 @@ import { ApiVersion, RequestedTokenType, shopifyApi } from "@shopify/shopify-api
 import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { startEmulator, type RunningEmulator } from "../server.js";
 import { SHOP_ROUTING_HEADER } from "../http.js";
-import { testContext } from "./test-context.js";
+import { testContext } from "../test-support.js";
 
 let emulator: RunningEmulator | null = null;
 afterEach(async () => {

@@ -10,7 +10,7 @@ import {
 } from "./oauth.js";
 import { mintSessionToken } from "./session-token.js";
 import { authenticateAccessToken, getInstallation, issueOfflineToken, installApp } from "./tokens.js";
-import { fakeRequest, testContext } from "./test-context.js";
+import { fakeRequest, testContext } from "../test-support.js";
 
 function setup() {
   const { ctx, clock } = testContext(new Date());

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as jose from "jose";
 import { mintSessionToken, verifySessionToken } from "./session-token.js";
-import { testContext } from "./test-context.js";
+import { testContext } from "../test-support.js";
 
 function setup() {
   const { ctx, clock } = testContext(new Date());

@@ -9,7 +9,7 @@ import {
   refreshAccessToken,
   uninstallApp,
 } from "./tokens.js";
-import { testContext } from "./test-context.js";
+import { testContext } from "../test-support.js";
 
 function setup() {
   const { ctx, clock } = testContext();

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { parse, validate } from "graphql";
 import { CAPTURES_DIR, capturesAvailable } from "../../helpers/captures.js";
 import { describe, expect, it } from "vitest";
 import { calculateActualCost, calculateRequestedCost, pageSizeMultiplier } from "./cost.js";
 import { getAdminSchema } from "./schema.js";
+import { forEachCapturedObject, isRecord } from "../test-support.js";
 
 const CAPTURES = CAPTURES_DIR;
 
@@ -16,10 +17,6 @@ interface CapturedCost {
   requested: number;
   actual: number | null;
   data: Record<string, unknown> | null;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function findPayload(value: unknown): Record<string, unknown> | null {
@@ -44,9 +41,7 @@ function findPayload(value: unknown): Record<string, unknown> | null {
 /** Every (document, variables, Shopify's cost) recorded in the captures: a request next to its response. */
 function collectCapturedCosts(): CapturedCost[] {
   const out: CapturedCost[] = [];
-  const walk = (value: unknown, file: string): void => {
-    if (Array.isArray(value)) return value.forEach((item) => walk(item, file));
-    if (!isRecord(value)) return;
+  forEachCapturedObject((value, file) => {
     const request = isRecord(value.request) ? value.request : value;
     if (typeof request.query === "string" && request.query.includes("{")) {
       const rest = Object.fromEntries(
@@ -68,16 +63,7 @@ function collectCapturedCosts(): CapturedCost[] {
         });
       }
     }
-    Object.values(value).forEach((child) => walk(child, file));
-  };
-  const visit = (dir: string): void => {
-    for (const name of readdirSync(dir)) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) visit(path);
-      else if (name.endsWith(".json")) walk(JSON.parse(readFileSync(path, "utf8")), path);
-    }
-  };
-  visit(join(CAPTURES, "fixtures"));
+  });
   return out;
 }
 

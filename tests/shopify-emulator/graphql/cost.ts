@@ -209,16 +209,24 @@ function selectionCost(
 
 type SelectionMode = "normal" | "mutationPayload";
 
-function fieldCost(walk: Walk, parent: GraphQLObjectType, nodes: FieldNode[], mode: SelectionMode): number {
+/** What pricing a field looks at; null for introspection and fields the type does not have (free). */
+function pricedField(walk: Walk, parent: GraphQLObjectType, nodes: FieldNode[]) {
   const first = nodes[0]!;
   const name = first.name.value;
-  if (name.startsWith("__")) return 0;
+  if (name.startsWith("__")) return null;
   const field = parent.getFields()[name];
-  if (!field) return 0;
+  if (!field) return null;
   const named = getNamedType(field.type);
   const override = FIELD_COST_OVERRIDES[`${parent.name}.${name}`];
   const isMutationRoot = parent === walk.schema.getMutationType();
   const childSelection = mergedSelectionSet(nodes);
+  return { first, field, named, override, isMutationRoot, childSelection };
+}
+
+function fieldCost(walk: Walk, parent: GraphQLObjectType, nodes: FieldNode[], mode: SelectionMode): number {
+  const facts = pricedField(walk, parent, nodes);
+  if (!facts) return 0;
+  const { first, field, named, override, isMutationRoot, childSelection } = facts;
 
   if (isConnectionType(named)) {
     const size = Number(argumentValue(walk, field, first, "first") ?? argumentValue(walk, field, first, "last") ?? 0);
@@ -378,15 +386,9 @@ function actualFieldCost(
   value: unknown,
   mode: SelectionMode,
 ): number {
-  const first = nodes[0]!;
-  const name = first.name.value;
-  if (name.startsWith("__")) return 0;
-  const field = parent.getFields()[name];
-  if (!field) return 0;
-  const named = getNamedType(field.type);
-  const override = FIELD_COST_OVERRIDES[`${parent.name}.${name}`];
-  const isMutationRoot = parent === walk.schema.getMutationType();
-  const childSelection = mergedSelectionSet(nodes);
+  const facts = pricedField(walk, parent, nodes);
+  if (!facts) return 0;
+  const { named, override, isMutationRoot, childSelection } = facts;
 
   if (isMutationRoot) {
     // A mutation is charged in full even when it answers null.

@@ -1,43 +1,20 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { CAPTURES_DIR, capturesAvailable } from "../../helpers/captures.js";
+import { capturesAvailable } from "../../helpers/captures.js";
 import type { EmulatorContext } from "../context.js";
-import { EmulatorStore } from "../store/store.js";
+import type { EmulatorStore } from "../store/store.js";
 import type { ShopRecord } from "../store/types.js";
+import { graphqlTestEnv, isRecord, forEachCapturedObject, type TestClock } from "../test-support.js";
 import { executeGraphql, type JsonObject } from "./execute.js";
 import { getAdminSchema, type ResolverContext, type RootResolvers } from "./schema.js";
 import { CostThrottle } from "./throttle.js";
 
-const CAPTURES = CAPTURES_DIR;
-
-let nowMs = Date.parse("2026-11-01T00:00:00Z");
 let store: EmulatorStore;
 let emulator: EmulatorContext;
 let shop: ShopRecord;
+let clock: TestClock;
 
 beforeEach(() => {
-  nowMs = Date.parse("2026-11-01T00:00:00Z");
-  store = new EmulatorStore({ now: () => new Date(nowMs) });
-  emulator = {
-    store,
-    config: {
-      app: {
-        apiKey: "client-1",
-        apiSecret: "secret",
-        appUrl: "http://127.0.0.1:1",
-        handle: "cohort",
-        name: "Cohort",
-        scopes: ["read_customers"],
-      },
-      appTomlPath: null,
-      timeScale: 1,
-      sessionTokenTtlSeconds: 60,
-      accessTokenTtlSeconds: 3600,
-    },
-    origin: () => "http://127.0.0.1:1",
-  };
-  shop = store.createShop({ domain: "demo.myshopify.com", plan: "BASIC" });
+  ({ store, context: emulator, shop, clock } = graphqlTestEnv(["read_customers"]));
 });
 afterEach(() => store.close());
 
@@ -91,7 +68,7 @@ function run(
     schema: getAdminSchema(),
     resolvers: options.resolvers ?? stubResolvers,
     context,
-    throttle: options.throttle ?? new CostThrottle(() => nowMs),
+    throttle: options.throttle ?? new CostThrottle(() => clock.now.getTime()),
     request: { query, variables, operationName: null },
   });
 }
@@ -209,7 +186,7 @@ describe("executeGraphql: cost limits", () => {
   });
 
   it("given a drained bucket, when a request needs more than is left, then THROTTLED at HTTP-200 shape with actualQueryCost null", async () => {
-    const throttle = new CostThrottle(() => nowMs);
+    const throttle = new CostThrottle(() => clock.now.getTime());
     throttle.take(shop.id, "client-1", "BASIC", 1999);
     const body = await run("{ customers(first: 5) { nodes { id } } }", {}, { throttle });
     expect(body).toEqual({
@@ -227,13 +204,13 @@ describe("executeGraphql: cost limits", () => {
         },
       },
     });
-    nowMs += 1000;
+    clock.advance(1);
     const later = await run("{ customers(first: 5) { nodes { id } } }", {}, { throttle });
     expect(later.errors).toBeUndefined();
   });
 
   it("given the shop moves to Plus, when the next request comes, then its throttle status shows Plus limits", async () => {
-    const throttle = new CostThrottle(() => nowMs);
+    const throttle = new CostThrottle(() => clock.now.getTime());
     await run("{ shop { id } }", {}, { throttle });
     store.setShopPlan(shop.id, "PLUS");
     const body = await run("{ shop { id } }", {}, { throttle });
@@ -314,11 +291,7 @@ describe("executeGraphql: parse and validation errors in Shopify's shapes", () =
 
   function collect(): CapturedError[] {
     const out: CapturedError[] = [];
-    const isRecord = (value: unknown): value is Record<string, unknown> =>
-      typeof value === "object" && value !== null && !Array.isArray(value);
-    const walk = (value: unknown, file: string): void => {
-      if (Array.isArray(value)) return value.forEach((item) => walk(item, file));
-      if (!isRecord(value)) return;
+    forEachCapturedObject((value, file) => {
       const request = isRecord(value.request) ? value.request : value;
       const response = isRecord(value.response) ? value.response : null;
       const payload =
@@ -338,16 +311,7 @@ describe("executeGraphql: parse and validation errors in Shopify's shapes", () =
           });
         }
       }
-      Object.values(value).forEach((child) => walk(child, file));
-    };
-    const visit = (dir: string): void => {
-      for (const name of readdirSync(dir)) {
-        const path = join(dir, name);
-        if (statSync(path).isDirectory()) visit(path);
-        else if (name.endsWith(".json")) walk(JSON.parse(readFileSync(path, "utf8")), path);
-      }
-    };
-    visit(join(CAPTURES, "fixtures"));
+    });
     return out;
   }
 

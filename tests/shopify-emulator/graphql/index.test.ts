@@ -2,8 +2,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { installApp, issueOfflineToken } from "../auth/tokens.js";
 import type { EmulatorContext } from "../context.js";
 import type { EmulatorResponse } from "../http.js";
-import { EmulatorStore } from "../store/store.js";
+import type { EmulatorStore } from "../store/store.js";
 import type { ShopRecord } from "../store/types.js";
+import { graphqlTestEnv, type TestClock } from "../test-support.js";
 import { handleGraphqlRequest } from "./index.js";
 import type { RootResolvers } from "./schema.js";
 
@@ -21,33 +22,13 @@ const resolvers: RootResolvers = {
   Mutation: {},
 };
 
-let nowMs = Date.parse("2026-11-01T00:00:00Z");
 let store: EmulatorStore;
 let context: EmulatorContext;
 let shop: ShopRecord;
+let clock: TestClock;
 
 beforeEach(() => {
-  nowMs = Date.parse("2026-11-01T00:00:00Z");
-  store = new EmulatorStore({ now: () => new Date(nowMs) });
-  context = {
-    store,
-    config: {
-      app: {
-        apiKey: "client-1",
-        apiSecret: "secret",
-        appUrl: "http://127.0.0.1:1",
-        handle: "cohort",
-        name: "Cohort",
-        scopes: ["read_customers", "write_customers"],
-      },
-      appTomlPath: null,
-      timeScale: 1,
-      sessionTokenTtlSeconds: 60,
-      accessTokenTtlSeconds: 3600,
-    },
-    origin: () => "http://127.0.0.1:1",
-  };
-  shop = store.createShop({ domain: "demo.myshopify.com", plan: "BASIC", name: "Demo" });
+  ({ store, context, shop, clock } = graphqlTestEnv(["read_customers", "write_customers"], { name: "Demo" }));
   installApp(context, shop.id);
 });
 afterEach(() => store.close());
@@ -99,7 +80,7 @@ describe("POST /admin/api/:version/graphql.json", () => {
   it("given an expiring token, when its hour has passed, then 401", async () => {
     const { accessToken } = issueOfflineToken(context, shop.id, "client-1", { expiring: true });
     expect((await post(accessToken, { query: "{ shop { id } }" })).status).toBe(200);
-    nowMs += 3601 * 1000;
+    clock.advance(3601);
     expect((await post(accessToken, { query: "{ shop { id } }" })).status).toBe(401);
   });
 
@@ -156,7 +137,7 @@ describe("POST /admin/api/:version/graphql.json", () => {
       errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }],
       extensions: { cost: { actualQueryCost: null } },
     });
-    nowMs += 10_000;
+    clock.advance(10);
     expect(bodyOf(await send())).not.toHaveProperty("errors");
   });
 });

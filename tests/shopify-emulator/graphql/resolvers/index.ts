@@ -1,9 +1,10 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import type { FieldResolver, ResolverContext, RootResolvers } from "../schema.js";
-import type { CollectionRecord, CustomerRecord, ProductRecord, ShopRecord } from "../../store/types.js";
+import type { CollectionRecord, ProductRecord, ShopRecord } from "../../store/types.js";
 import { parseGid, toGid } from "../../store/types.js";
 import { countRows, sqlConnection, type ConnectionArgs, type CountArgs } from "./connection.js";
-import { answeredBySearchIndex } from "../search-query.js";
+import { answeredBySearchIndex, type SearchSpec } from "../search-query.js";
+import type { Table } from "../../store/store.js";
 import { dateTime } from "./format.js";
 import {
   collectionNode,
@@ -26,6 +27,7 @@ import {
   orderSearch,
   productSearch,
   sortKeyFor,
+  type SortKeyTable,
 } from "./search-specs.js";
 import { tagsAdd, tagsRemove } from "./tags.js";
 import { bulkMutationResolvers, bulkQueryResolvers } from "../../bulk/resolvers.js";
@@ -133,6 +135,44 @@ function single(type: string): FieldResolver {
   };
 }
 
+/** A root connection over one table, filtered by its search syntax and ordered by its sort keys. */
+function searchedConnection<R>(
+  typeName: string,
+  table: Table,
+  search: (now: () => Date) => SearchSpec,
+  sortKeys: SortKeyTable,
+  toNode: (ctx: ResolverContext, record: R) => unknown,
+): FieldResolver {
+  return (args: Args, ctx, info: GraphQLResolveInfo) => {
+    const store = ctx.emulator.store;
+    return sqlConnection(
+      typeName,
+      {
+        db: store.db,
+        table,
+        shopId: ctx.shop.id,
+        filters: searchFilter(ctx, search(store.now), args.query, info),
+        sortKey: sortKeyFor(sortKeys, args.sortKey, "ID"),
+        cursorSource: answeredBySearchIndex(args.query) ? "search" : "database",
+      },
+      args as ConnectionArgs,
+      (data) => toNode(ctx, JSON.parse(data) as R),
+    );
+  };
+}
+
+/** A root count over one table, filtered by its search syntax. */
+function searchedCount(table: Table, search: (now: () => Date) => SearchSpec): FieldResolver {
+  return (args, ctx, info) =>
+    countRows(
+      ctx.emulator.store.db,
+      table,
+      ctx.shop.id,
+      searchFilter(ctx, search(ctx.emulator.store.now), args.query, info),
+      args as CountArgs,
+    );
+}
+
 export function buildRootResolvers(): RootResolvers {
   const QueryRoot: Record<string, FieldResolver> = {
     shop: (_args, ctx) => shopNode(ctx.shop),
@@ -145,30 +185,8 @@ export function buildRootResolvers(): RootResolvers {
     node: (args, ctx) => resolveNode(ctx, args.id),
     nodes: (args, ctx) => (Array.isArray(args.ids) ? args.ids : []).map((id) => resolveNode(ctx, id)),
 
-    customers: (args: Args, ctx, info: GraphQLResolveInfo) => {
-      const store = ctx.emulator.store;
-      return sqlConnection(
-        "CustomerConnection",
-        {
-          db: store.db,
-          table: "customers",
-          shopId: ctx.shop.id,
-          filters: searchFilter(ctx, customerSearch(store.now), args.query, info),
-          sortKey: sortKeyFor(CUSTOMER_SORT_KEYS, args.sortKey, "ID"),
-          cursorSource: answeredBySearchIndex(args.query) ? "search" : "database",
-        },
-        args as ConnectionArgs,
-        (data) => customerNode(ctx, JSON.parse(data) as CustomerRecord),
-      );
-    },
-    customersCount: (args, ctx, info) =>
-      countRows(
-        ctx.emulator.store.db,
-        "customers",
-        ctx.shop.id,
-        searchFilter(ctx, customerCountSearch(ctx.emulator.store.now), args.query, info),
-        args as CountArgs,
-      ),
+    customers: searchedConnection("CustomerConnection", "customers", customerSearch, CUSTOMER_SORT_KEYS, customerNode),
+    customersCount: searchedCount("customers", customerCountSearch),
 
     orders: (args, ctx, info) => ordersConnection(ctx, args, info, []),
     ordersCount: (args, ctx, info) =>
@@ -180,55 +198,17 @@ export function buildRootResolvers(): RootResolvers {
         args as CountArgs,
       ),
 
-    products: (args, ctx, info) => {
-      const store = ctx.emulator.store;
-      return sqlConnection(
-        "ProductConnection",
-        {
-          db: store.db,
-          table: "products",
-          shopId: ctx.shop.id,
-          filters: searchFilter(ctx, productSearch(store.now), args.query, info),
-          sortKey: sortKeyFor(PRODUCT_SORT_KEYS, args.sortKey, "ID"),
-          cursorSource: answeredBySearchIndex(args.query) ? "search" : "database",
-        },
-        args as ConnectionArgs,
-        (data) => productNode(ctx, JSON.parse(data) as ProductRecord),
-      );
-    },
-    productsCount: (args, ctx, info) =>
-      countRows(
-        ctx.emulator.store.db,
-        "products",
-        ctx.shop.id,
-        searchFilter(ctx, productSearch(ctx.emulator.store.now), args.query, info),
-        args as CountArgs,
-      ),
+    products: searchedConnection("ProductConnection", "products", productSearch, PRODUCT_SORT_KEYS, productNode),
+    productsCount: searchedCount("products", productSearch),
 
-    collections: (args, ctx, info) => {
-      const store = ctx.emulator.store;
-      return sqlConnection(
-        "CollectionConnection",
-        {
-          db: store.db,
-          table: "collections",
-          shopId: ctx.shop.id,
-          filters: searchFilter(ctx, collectionSearch(store.now), args.query, info),
-          sortKey: sortKeyFor(COLLECTION_SORT_KEYS, args.sortKey, "ID"),
-          cursorSource: answeredBySearchIndex(args.query) ? "search" : "database",
-        },
-        args as ConnectionArgs,
-        (data) => collectionNode(ctx, JSON.parse(data) as CollectionRecord),
-      );
-    },
-    collectionsCount: (args, ctx, info) =>
-      countRows(
-        ctx.emulator.store.db,
-        "collections",
-        ctx.shop.id,
-        searchFilter(ctx, collectionSearch(ctx.emulator.store.now), args.query, info),
-        args as CountArgs,
-      ),
+    collections: searchedConnection(
+      "CollectionConnection",
+      "collections",
+      collectionSearch,
+      COLLECTION_SORT_KEYS,
+      collectionNode,
+    ),
+    collectionsCount: searchedCount("collections", collectionSearch),
     ...bulkQueryResolvers(),
   };
 

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { installApp, issueOfflineToken } from "../../auth/tokens.js";
 import type { EmulatorContext } from "../../context.js";
-import { EmulatorStore } from "../../store/store.js";
+import type { EmulatorStore } from "../../store/store.js";
+import { graphqlTestEnv } from "../../test-support.js";
 import { handleGraphqlRequest } from "../index.js";
 import { parseSearchQuery } from "../search-query.js";
 import { parsedSearch } from "./search-extension.js";
@@ -11,26 +12,8 @@ let context: EmulatorContext;
 let token: string;
 
 beforeEach(() => {
-  store = new EmulatorStore({ now: () => new Date("2026-11-01T00:00:00Z") });
-  context = {
-    store,
-    config: {
-      app: {
-        apiKey: "client-1",
-        apiSecret: "secret",
-        appUrl: "http://127.0.0.1:1",
-        handle: "cohort",
-        name: "Cohort",
-        scopes: ["read_customers"],
-      },
-      appTomlPath: null,
-      timeScale: 1,
-      sessionTokenTtlSeconds: 60,
-      accessTokenTtlSeconds: 3600,
-    },
-    origin: () => "http://127.0.0.1:1",
-  };
-  const shop = store.createShop({ domain: "demo.myshopify.com", plan: "BASIC" });
+  const { shop, ...env } = graphqlTestEnv(["read_customers"]);
+  ({ store, context } = env);
   installApp(context, shop.id);
   token = issueOfflineToken(context, shop.id, "client-1", { expiring: false }).accessToken;
 });

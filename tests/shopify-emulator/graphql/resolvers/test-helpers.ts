@@ -1,6 +1,7 @@
 import { graphql, type GraphQLFieldResolver, type GraphQLSchema } from "graphql";
 import { EmulatorStore } from "../../store/store.js";
 import type { EmulatorContext } from "../../context.js";
+import { ALL_SCOPES, contextOver, customerRecord } from "../../test-support.js";
 import type { CustomerRecord, LineItemRecord, OrderRecord, ProductRecord, ShopRecord } from "../../store/types.js";
 import { getAdminSchema, type ResolverContext, type RootResolvers } from "../schema.js";
 import { buildRootResolvers } from "./index.js";
@@ -35,6 +36,8 @@ export function minimalFieldResolver(resolvers: RootResolvers): GraphQLFieldReso
   };
 }
 
+export { ALL_SCOPES };
+
 export interface TestEnv {
   store: EmulatorStore;
   emulator: EmulatorContext;
@@ -53,37 +56,12 @@ export interface TestEnv {
   }>;
 }
 
-export const ALL_SCOPES = [
-  "read_customers",
-  "write_customers",
-  "read_orders",
-  "write_orders",
-  "read_all_orders",
-  "read_products",
-  "write_products",
-];
-
 export function createTestEnv(): TestEnv {
   const clock = { now: new Date("2026-06-01T12:00:00.000Z") };
   const store = new EmulatorStore({ now: () => clock.now, firstId: 1000 });
-  const emulator = {
-    store,
-    config: {
-      app: {
-        apiKey: "key",
-        apiSecret: "secret",
-        appUrl: "http://127.0.0.1:1",
-        handle: "cohort",
-        name: "Cohort",
-        scopes: [],
-      },
-      appTomlPath: null,
-      timeScale: 1,
-      sessionTokenTtlSeconds: 60,
-      accessTokenTtlSeconds: 3600,
-    },
-    origin: () => "http://127.0.0.1:1",
-  } satisfies EmulatorContext;
+  const emulator = contextOver(store, "http://127.0.0.1:1", {
+    app: { apiKey: "key", apiSecret: "secret", appUrl: "http://127.0.0.1:1", scopes: [] },
+  });
   const shopA = store.createShop({ domain: "alpha", currencyCode: "USD", plan: "BASIC" });
   const shopB = store.createShop({ domain: "beta", currencyCode: "CAD", plan: "PLUS" });
   const resolvers = buildRootResolvers();
@@ -122,33 +100,7 @@ export function makeCustomer(
   overrides: Partial<CustomerRecord> = {},
 ): CustomerRecord {
   const id = overrides.id ?? store.nextId();
-  const now = store.nowIso();
-  const customer: CustomerRecord = {
-    id,
-    firstName: "Ada",
-    lastName: "Lovelace",
-    email: `c${id}@example.com`,
-    phone: null,
-    note: null,
-    tags: [],
-    state: "DISABLED",
-    verifiedEmail: true,
-    taxExempt: false,
-    locale: "en",
-    createdAt: now,
-    updatedAt: now,
-    emailMarketingConsent: {
-      marketingState: "NOT_SUBSCRIBED",
-      marketingOptInLevel: "SINGLE_OPT_IN",
-      consentUpdatedAt: null,
-    },
-    smsMarketingConsent: null,
-    addresses: [],
-    defaultAddressId: null,
-    amountSpent: "0.00",
-    numberOfOrders: 0,
-    ...overrides,
-  };
+  const customer = customerRecord(id, store.nowIso(), overrides);
   return store.putCustomer(shopId, customer, { silent: true });
 }
 
@@ -232,14 +184,4 @@ export function makeProduct(
   return store.putProduct(shopId, product, { silent: true });
 }
 
-/** A small seeded PRNG so random tests are reproducible. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "../../webhooks/dispatcher.js";

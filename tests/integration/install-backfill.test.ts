@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase, type Database } from "../../app/db/client.server.js";
+import { prismaSyncStore } from "../../app/db/sync-store.server.js";
+import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
+import type { CustomerRecord } from "../shopify-emulator/store/types.js";
+import { startAppStack, type AppStack } from "../helpers/app-stack.js";
+import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
+
+const SHOP = "install-demo.myshopify.com";
+const BROWSER = {
+  "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
+};
+const ORDERS = 10_000;
+const CUSTOMERS = 2_000;
+
+async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe.each(await providers())("a new install on a 10,000-order store, on %s", (provider) => {
+  let database: TestDatabase;
+  let stack: AppStack;
+  let db: Database;
+
+  beforeAll(async () => {
+    database = await freshDatabase(provider);
+    stack = await startAppStack({ databaseUrl: database.url });
+    await stack.control.createShop({ domain: SHOP, name: "Install Demo" });
+    await stack.control.seed(SHOP, { seed: "2026", customers: CUSTOMERS, orders: ORDERS });
+    db = createDatabase(database.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await stack?.stop();
+    await database?.drop();
+  });
+
+  it("given the merchant opens the app for the first time, when the install backfill finishes, then every customer's order count and net spend equal Shopify's and the metrics equal a from-scratch recompute", async () => {
+    const host = Buffer.from("admin.shopify.com/store/install-demo").toString("base64").replace(/=+$/, "");
+    const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
+    const response = await fetch(
+      `${stack.appUrl}/app?embedded=1&shop=${SHOP}&host=${host}&id_token=${encodeURIComponent(token)}`,
+      { headers: BROWSER },
+    );
+    expect(response.status, stack.logs.join("")).toBe(200);
+
+    await waitFor(async () => {
+      const states = await db.syncState.findMany({ where: { shop: SHOP } });
+      const failed = states.find((state) => state.status === "failed");
+      if (failed) throw new Error(`backfill failed: ${failed.lastError}`);
+      return states.length === 2 && states.every((state) => state.status === "completed") ? states : null;
+    }, 180_000);
+
+    // Shopify's own figures for every customer (amountSpent: totals less refunds, cancelled orders excluded).
+    const shopifyCustomers = (
+      stack.emulator.store.db
+        .prepare("SELECT data FROM customers WHERE shop_id = (SELECT id FROM shops WHERE domain = ?)")
+        .all(SHOP) as { data: string }[]
+    ).map((row) => JSON.parse(row.data) as CustomerRecord);
+    expect(shopifyCustomers).toHaveLength(CUSTOMERS);
+    expect(await db.syncedOrder.count({ where: { shop: SHOP } })).toBe(ORDERS);
+
+    const store = prismaSyncStore(db, database.url);
+    const incremental = await store.customerMetrics(SHOP);
+    const byId = new Map(incremental.map((metrics) => [metrics.customerId, metrics]));
+    const mismatches = shopifyCustomers.filter((customer) => {
+      const ours = byId.get(String(customer.id));
+      return (
+        !ours || ours.orderCount !== customer.numberOfOrders || Number(ours.netSpend) !== Number(customer.amountSpent)
+      );
+    });
+    expect(mismatches.map((customer) => customer.id)).toEqual([]);
+
+    await store.recomputeAllMetrics(SHOP);
+    expect(await store.customerMetrics(SHOP)).toEqual(incremental);
+  }, 240_000);
+});
