@@ -13,7 +13,6 @@ import {
   type SyncedResource,
   type WatermarkRepository,
 } from "./services/reconciliation.js";
-import { customerFromLine, lineItemFromLine, orderFromLine } from "./services/bulk-jsonl.js";
 import { adminClientForShop } from "./shopify/offline-admin.server.js";
 
 /**
@@ -56,17 +55,14 @@ function perShopReader(): ShopifyRecordsReader {
   const readerFor = (shop: string) => {
     let reader = readers.get(shop);
     if (!reader) {
-      reader = adminRecordsReader(adminClientForShop(shop).asAdminGraphql(), {
-        order: orderFromLine,
-        lineItem: (node) => lineItemFromLine(node),
-        customer: customerFromLine,
-      });
+      reader = adminRecordsReader(adminClientForShop(shop).asAdminGraphql());
       readers.set(shop, reader);
     }
     return reader;
   };
   return {
     fetchOrder: (shop, id) => readerFor(shop).fetchOrder(shop, id),
+    fetchOrders: (shop, ids) => readerFor(shop).fetchOrders(shop, ids),
     fetchCustomer: (shop, id) => readerFor(shop).fetchCustomer(shop, id),
     ordersUpdatedSince: (shop, since, after) => readerFor(shop).ordersUpdatedSince(shop, since, after),
     customersUpdatedSince: (shop, since, after) => readerFor(shop).customersUpdatedSince(shop, since, after),

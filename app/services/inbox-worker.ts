@@ -50,7 +50,11 @@ export type ComplianceHandler = (shop: string, topic: ComplianceTopic, payload: 
 export interface InboxWorkerDeps {
   inbox: InboxRepository;
   store: SyncStore;
-  /** Reads records back from Shopify when a body is not enough (slim customer bodies, refunds). Optional in tests. */
+  /**
+   * Reads records back from Shopify: every order an order or refund event names (REST order bodies lack product
+   * types and collections, and their money differs from GraphQL's), and slim customer bodies. Without one (tests)
+   * order bodies are applied as they are.
+   */
   reader?: ShopifyRecordsReader;
   compliance?: ComplianceHandler;
   workerId: string;
@@ -71,6 +75,11 @@ const ACKNOWLEDGED_ONLY = new Set(["app/uninstalled", "app/scopes_update", "bulk
 
 interface ShopBatch {
   orders: Map<string, OrderFacts>;
+  /**
+   * Orders to read back from Shopify, with the newest webhook snapshot of each (null when only a refund named it):
+   * the snapshot is applied only when Shopify no longer has the order.
+   */
+  ordersToRead: Map<string, OrderFacts | null>;
   customers: Map<string, CustomerFacts>;
   deletedCustomers: Set<string>;
 }
@@ -129,27 +138,48 @@ export class InboxWorker {
     events: InboxEvent[],
   ): Promise<{ applied: number; failed: number; rejected: number }> {
     const { inbox, workerId } = this.deps;
-    const batch: ShopBatch = { orders: new Map(), customers: new Map(), deletedCustomers: new Set() };
+    const batch: ShopBatch = {
+      orders: new Map(),
+      ordersToRead: new Map(),
+      customers: new Map(),
+      deletedCustomers: new Set(),
+    };
     const collected: InboxEvent[] = [];
+    /** Events whose order is read back at the flush: a failed read fails only them. */
+    const awaitingOrders: InboxEvent[] = [];
     let failed = 0;
     let rejected = 0;
     let applied = 0;
 
     const flush = async (): Promise<void> => {
-      if (collected.length === 0) return;
-      try {
-        await this.applyBatch(shop, batch);
-        await inbox.markProcessed(
-          collected.map((event) => event.id),
-          workerId,
-        );
-        applied += collected.length;
-      } catch (error) {
-        failed += collected.length;
-        for (const event of collected) await inbox.markFailed(event.id, workerId, errorText(error));
+      if (batch.ordersToRead.size > 0) {
+        try {
+          await this.readOrders(shop, batch);
+          collected.push(...awaitingOrders);
+        } catch (error) {
+          failed += awaitingOrders.length;
+          for (const event of awaitingOrders) await inbox.markFailed(event.id, workerId, errorText(error));
+        }
+      } else {
+        collected.push(...awaitingOrders);
+      }
+      awaitingOrders.length = 0;
+      if (collected.length > 0) {
+        try {
+          await this.applyBatch(shop, batch);
+          await inbox.markProcessed(
+            collected.map((event) => event.id),
+            workerId,
+          );
+          applied += collected.length;
+        } catch (error) {
+          failed += collected.length;
+          for (const event of collected) await inbox.markFailed(event.id, workerId, errorText(error));
+        }
       }
       collected.length = 0;
       batch.orders.clear();
+      batch.ordersToRead.clear();
       batch.customers.clear();
       batch.deletedCustomers.clear();
     };
@@ -170,8 +200,8 @@ export class InboxWorker {
           collected.push(event);
           continue;
         }
-        await this.collect(shop, event.topic, payload, batch);
-        collected.push(event);
+        const waits = await this.collect(shop, event.topic, payload, batch);
+        (waits === "order read" ? awaitingOrders : collected).push(event);
       } catch (error) {
         if (error instanceof UnmappablePayloadError || error instanceof SyntaxError) {
           rejected += 1;
@@ -186,7 +216,13 @@ export class InboxWorker {
     return { applied, failed, rejected };
   }
 
-  private async collect(shop: string, topic: string, payload: unknown, batch: ShopBatch): Promise<void> {
+  /** Adds an event to the batch; "order read" when it is applied only once its order is read back at the flush. */
+  private async collect(
+    shop: string,
+    topic: string,
+    payload: unknown,
+    batch: ShopBatch,
+  ): Promise<"order read" | "collected"> {
     const { reader } = this.deps;
     switch (topic) {
       case "orders/create":
@@ -194,38 +230,63 @@ export class InboxWorker {
       case "orders/paid":
       case "orders/cancelled":
       case "orders/edited":
-      case "orders/fulfilled":
-        keepNewest(batch.orders, mapOrderPayload(payload));
-        return;
+      case "orders/fulfilled": {
+        const snapshot = mapOrderPayload(payload);
+        if (!reader) {
+          keepNewest(batch.orders, snapshot);
+          return "collected";
+        }
+        const known = batch.ordersToRead.get(snapshot.id);
+        if (!known || Date.parse(known.updatedAt) <= Date.parse(snapshot.updatedAt)) {
+          batch.ordersToRead.set(snapshot.id, snapshot);
+        }
+        return "order read";
+      }
       case "refunds/create": {
         // Shopify follows a refund with orders/updated carrying it; reading the order heals a lost one.
         const { orderId } = mapRefundPayload(payload);
-        const order = reader ? await reader.fetchOrder(shop, orderId) : null;
-        if (order) keepNewest(batch.orders, order);
-        return;
+        if (!reader) return "collected";
+        if (!batch.ordersToRead.has(orderId)) batch.ordersToRead.set(orderId, null);
+        return "order read";
       }
       case "customers/create":
       case "customers/update": {
         const mapped = mapCustomerPayload(payload);
         if (mapped.complete) {
-          batch.deletedCustomers.delete(mapped.facts.id);
+          // A delete earlier in the batch still wins: Shopify never restores a deleted customer.
           keepNewest(batch.customers, mapped.facts);
-          return;
+          return "collected";
         }
         // Slim bodies (API 2025-01+) lack tags and consents: storing them would erase what segments use.
         const customer = reader ? await reader.fetchCustomer(shop, mapped.facts.id) : null;
         if (customer) keepNewest(batch.customers, customer);
         else if (!reader) keepNewest(batch.customers, mapped.facts);
-        return;
+        return "collected";
       }
       case "customers/delete": {
         const id = mapDeletedCustomerId(payload);
         batch.customers.delete(id);
         batch.deletedCustomers.add(id);
-        return;
+        return "collected";
       }
       default:
         this.deps.log?.(`[inbox] no handler for ${topic}; marking it processed`);
+        return "collected";
+    }
+  }
+
+  /**
+   * Reads the batch's orders back from Shopify in one batched read: GraphQL is the single source of order facts,
+   * so webhooks, backfill and reconciliation store the same line items, product types, collections and money.
+   * Only an order Shopify no longer has falls back to its webhook snapshot.
+   */
+  private async readOrders(shop: string, batch: ShopBatch): Promise<void> {
+    const { reader } = this.deps;
+    if (!reader) throw new Error("Orders can only be read back with a reader");
+    const read = await reader.fetchOrders(shop, [...batch.ordersToRead.keys()]);
+    for (const [id, snapshot] of batch.ordersToRead) {
+      const order = read.get(id) ?? snapshot;
+      if (order) keepNewest(batch.orders, order);
     }
   }
 

@@ -1,4 +1,6 @@
-import type { CustomerFacts, OrderFacts } from "../domain/sync-records.js";
+import type { CustomerFacts, LineItemFacts, OrderFacts } from "../domain/sync-records.js";
+import { ORDER_IDS_UPDATED_SINCE_QUERY, ORDER_LINE_ITEMS_QUERY, ORDERS_BY_ID_QUERY } from "../graphql/order-reads.js";
+import { customerFromLine, lineItemFromLine, numericId, orderFromLine } from "./bulk-jsonl.js";
 import type { SyncStore } from "./sync-store.js";
 
 /**
@@ -18,6 +20,11 @@ export type SyncedResource = "orders" | "customers";
 /** What the worker and reconciliation read back from Shopify; the throttle-aware Admin client implements it. */
 export interface ShopifyRecordsReader {
   fetchOrder(shop: string, orderId: string): Promise<OrderFacts | null>;
+  /**
+   * Reads many orders at once (batched requests), each with all its line items. The answer has every requested id:
+   * null for an order Shopify no longer has (deleted). Any other failure rejects the whole call.
+   */
+  fetchOrders(shop: string, orderIds: string[]): Promise<Map<string, OrderFacts | null>>;
   fetchCustomer(shop: string, customerId: string): Promise<CustomerFacts | null>;
   /** Orders with `updated_at` at or after `since` (all when null), oldest update first. */
   ordersUpdatedSince(shop: string, since: string | null, after: string | null): Promise<RecordPage<OrderFacts>>;
@@ -133,24 +140,13 @@ export async function reconcileAll(deps: ReconciliationDeps, onError?: (shop: st
 
 // ---- the Admin GraphQL reader --------------------------------------------------------------------------------
 
-/** Page sizes that keep a query's requested cost well under Shopify's 1000-point ceiling. */
-const ORDERS_PER_PAGE = 10;
+/**
+ * Orders per `nodes(ids:)` request. One order costs 136 requested points (ORDERS_BY_ID_QUERY: 250 line items with
+ * their product's collections); Shopify may charge `nodes` per id, so a batch stays under the 1000-point ceiling
+ * even then (checked in tests/app/reconciliation-reader.test.ts).
+ */
+export const ORDERS_PER_NODES_BATCH = 6;
 const CUSTOMERS_PER_PAGE = 100;
-/** Orders with more line items are read with their first 50 (the bulk backfill reads them all). */
-const LINE_ITEMS_PER_ORDER = 50;
-
-const ORDER_FIELDS = `
-  id createdAt processedAt updatedAt cancelledAt test currencyCode presentmentCurrencyCode sourceName
-  displayFinancialStatus discountCodes
-  customer { id }
-  shippingAddress { countryCodeV2 provinceCode city }
-  totalPriceSet { shopMoney { amount } }
-  subtotalPriceSet { shopMoney { amount } }
-  totalDiscountsSet { shopMoney { amount } }
-  refunds { id createdAt totalRefundedSet { shopMoney { amount } } }
-  lineItems(first: ${LINE_ITEMS_PER_ORDER}) {
-    nodes { id title quantity vendor product { id productType } variant { id } discountedTotalSet { shopMoney { amount } } }
-  }`;
 
 const CUSTOMER_FIELDS = `
   id createdAt updatedAt state tags
@@ -163,54 +159,122 @@ interface Connection {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
+function asRecord(value: unknown): Record<string, unknown> | null {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : null;
+}
+
+function asConnection(value: unknown): Connection {
+  const connection = asRecord(value);
+  const nodes = Array.isArray(connection?.nodes) ? connection.nodes : [];
+  const pageInfo = asRecord(connection?.pageInfo);
+  return {
+    nodes: nodes.flatMap((node) => {
+      const item = asRecord(node);
+      return item ? [item] : [];
+    }),
+    pageInfo: {
+      hasNextPage: pageInfo?.hasNextPage === true,
+      endCursor: typeof pageInfo?.endCursor === "string" ? pageInfo.endCursor : null,
+    },
+  };
+}
+
 function updatedSinceSearch(since: string | null): string {
   return since === null ? "" : `updated_at:>='${since}'`;
 }
 
+/** A line as the backfill maps it, its product's collections read from the line itself. */
+function lineItemWithCollections(line: Record<string, unknown>): LineItemFacts {
+  const collections = asConnection(asRecord(line.product)?.collections).nodes;
+  const collectionIds = collections.flatMap((collection) => {
+    const id = numericId(collection.id);
+    return id ? [id] : [];
+  });
+  return lineItemFromLine(line, () => collectionIds);
+}
+
+type Graphql = <TData>(query: string, variables?: Record<string, unknown>) => Promise<TData>;
+
 /**
  * Reads through any `AdminGraphql` (in production the throttle-aware `AdminClient.asAdminGraphql()`), mapping
- * nodes with the backfill's mappers so every source yields the same facts.
+ * nodes with the backfill's mappers (`bulk-jsonl.ts`) so every source yields the same facts.
  */
-export function adminRecordsReader(
-  graphql: <TData>(query: string, variables?: Record<string, unknown>) => Promise<TData>,
-  mappers: {
-    order: (node: Record<string, unknown>) => OrderFacts;
-    lineItem: (node: Record<string, unknown>) => OrderFacts["lineItems"][number];
-    customer: (node: Record<string, unknown>) => CustomerFacts;
-  },
-): ShopifyRecordsReader {
-  const toOrder = (node: Record<string, unknown>): OrderFacts => {
-    const lines = (node.lineItems as { nodes?: Array<Record<string, unknown>> } | null)?.nodes ?? [];
-    return { ...mappers.order(node), lineItems: lines.map(mappers.lineItem) };
+export function adminRecordsReader(graphql: Graphql): ShopifyRecordsReader {
+  /** The rest of an order's line items, page after page. */
+  const remainingLineItems = async (orderGid: string, after: string): Promise<LineItemFacts[]> => {
+    const lines: LineItemFacts[] = [];
+    let cursor: string | null = after;
+    while (cursor !== null) {
+      const data: { order: Record<string, unknown> | null } = await graphql(ORDER_LINE_ITEMS_QUERY, {
+        id: orderGid,
+        after: cursor,
+      });
+      // Deleted between the two reads: what was read stands; the next webhook or reconciliation settles it.
+      if (!data.order) break;
+      const page = asConnection(data.order.lineItems);
+      lines.push(...page.nodes.map(lineItemWithCollections));
+      cursor = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    }
+    return lines;
   };
+
+  const toOrder = async (node: Record<string, unknown>): Promise<OrderFacts> => {
+    const page = asConnection(node.lineItems);
+    const lineItems = page.nodes.map(lineItemWithCollections);
+    if (page.pageInfo.hasNextPage && page.pageInfo.endCursor !== null) {
+      lineItems.push(...(await remainingLineItems(String(node.id), page.pageInfo.endCursor)));
+    }
+    return { ...orderFromLine(node), lineItems };
+  };
+
+  const fetchOrders = async (_shop: string, orderIds: string[]): Promise<Map<string, OrderFacts | null>> => {
+    const found = new Map<string, OrderFacts | null>();
+    const ids = [...new Set(orderIds)];
+    for (let start = 0; start < ids.length; start += ORDERS_PER_NODES_BATCH) {
+      const batch = ids.slice(start, start + ORDERS_PER_NODES_BATCH);
+      const data = await graphql<{ nodes: unknown[] }>(ORDERS_BY_ID_QUERY, {
+        ids: batch.map((id) => `gid://shopify/Order/${id}`),
+      });
+      for (const [index, id] of batch.entries()) {
+        const node = asRecord(data.nodes[index]);
+        found.set(id, node && node.__typename === "Order" ? await toOrder(node) : null);
+      }
+    }
+    return found;
+  };
+
   return {
-    async fetchOrder(_shop, orderId) {
-      const data = await graphql<{ order: Record<string, unknown> | null }>(
-        `query CohortOrder($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`,
-        { id: `gid://shopify/Order/${orderId}` },
-      );
-      return data.order ? toOrder(data.order) : null;
+    fetchOrders,
+    async fetchOrder(shop, orderId) {
+      return (await fetchOrders(shop, [orderId])).get(orderId) ?? null;
     },
     async fetchCustomer(_shop, customerId) {
       const data = await graphql<{ customer: Record<string, unknown> | null }>(
         `query CohortCustomer($id: ID!) { customer(id: $id) { ${CUSTOMER_FIELDS} } }`,
         { id: `gid://shopify/Customer/${customerId}` },
       );
-      return data.customer ? mappers.customer(data.customer) : null;
+      return data.customer ? customerFromLine(data.customer) : null;
     },
-    async ordersUpdatedSince(_shop, since, after) {
-      const data = await graphql<{ orders: Connection }>(
-        `query CohortOrdersSince($query: String, $after: String) {
-          orders(first: ${ORDERS_PER_PAGE}, after: $after, query: $query, sortKey: UPDATED_AT) {
-            nodes { ${ORDER_FIELDS} }
-            pageInfo { hasNextPage endCursor }
-          }
-        }`,
-        { query: updatedSinceSearch(since), after },
-      );
+    async ordersUpdatedSince(shop, since, after) {
+      const data = await graphql<{ orders: unknown }>(ORDER_IDS_UPDATED_SINCE_QUERY, {
+        query: updatedSinceSearch(since),
+        after,
+      });
+      const listed = asConnection(data.orders);
+      const ids = listed.nodes.flatMap((node) => {
+        const id = numericId(node.id);
+        return id ? [id] : [];
+      });
+      const orders = await fetchOrders(shop, ids);
       return {
-        records: data.orders.nodes.map(toOrder),
-        nextCursor: data.orders.pageInfo.hasNextPage ? data.orders.pageInfo.endCursor : null,
+        // In listing order (oldest update first); an order deleted since it was listed is left out.
+        records: ids.flatMap((id) => {
+          const order = orders.get(id);
+          return order ? [order] : [];
+        }),
+        nextCursor: listed.pageInfo.hasNextPage ? listed.pageInfo.endCursor : null,
       };
     },
     async customersUpdatedSince(_shop, since, after) {
@@ -224,7 +288,7 @@ export function adminRecordsReader(
         { query: updatedSinceSearch(since), after },
       );
       return {
-        records: data.customers.nodes.map(mappers.customer),
+        records: data.customers.nodes.map(customerFromLine),
         nextCursor: data.customers.pageInfo.hasNextPage ? data.customers.pageInfo.endCursor : null,
       };
     },

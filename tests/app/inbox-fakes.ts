@@ -9,9 +9,10 @@ import { localEmulatorConfig } from "../../scripts/local-shopify.js";
 import { computeCustomerMetrics, type CustomerMetricsFacts } from "../../app/domain/metrics.js";
 import type { CustomerFacts, OrderFacts } from "../../app/domain/sync-records.js";
 import type { InboxEvent, InboxRepository } from "../../app/services/inbox-worker.js";
-import type { RecordPage, ShopifyRecordsReader } from "../../app/services/reconciliation.js";
+import { adminRecordsReader, type RecordPage, type ShopifyRecordsReader } from "../../app/services/reconciliation.js";
+import type { AdminGraphql } from "../../app/services/admin-graphql.js";
 import type { SyncStore, UpsertResult } from "../../app/services/sync-store.js";
-import { mapCustomerPayload, mapOrderPayload, sumMoney } from "../../app/services/webhook-mapping.js";
+import { mapCustomerPayload, sumMoney } from "../../app/services/webhook-mapping.js";
 import { EmulatorClient } from "../shopify-emulator/client.js";
 import { startEmulator, type RunningEmulator } from "../shopify-emulator/server.js";
 import { EmulatorStore } from "../shopify-emulator/store/store.js";
@@ -195,6 +196,8 @@ export async function emulatorWithInbox(shop: string): Promise<{
   emulator: RunningEmulator;
   control: EmulatorClient;
   inbox: MemoryInbox;
+  /** The app's offline token, for Admin GraphQL reads. */
+  accessToken: string;
   deliveredCount: () => number;
   close: () => Promise<void>;
 }> {
@@ -223,11 +226,12 @@ export async function emulatorWithInbox(shop: string): Promise<{
   });
   const control = new EmulatorClient(emulator.url);
   await control.createShop({ domain: shop, name: "Inbox Goods" });
-  await control.install(shop);
+  const { accessToken } = await control.install(shop);
   return {
     emulator,
     control,
     inbox,
+    accessToken,
     deliveredCount: () => delivered,
     async close() {
       await emulator.close();
@@ -237,28 +241,55 @@ export async function emulatorWithInbox(shop: string): Promise<{
   };
 }
 
+/**
+ * Admin GraphQL against the local Shopify, as the app sends it (plain fetch; a throttled answer waits and tries
+ * again, as the app's client does).
+ */
+export function emulatorGraphql(emulator: RunningEmulator, accessToken: string, apiVersion = "2026-10"): AdminGraphql {
+  return async <TData>(query: string, variables?: Record<string, unknown>): Promise<TData> => {
+    for (let attempt = 1; ; attempt += 1) {
+      const response = await fetch(`${emulator.url}/admin/api/${apiVersion}/graphql.json`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-shopify-access-token": accessToken },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as {
+        data?: TData | null;
+        errors?: Array<{ message: string; extensions?: { code?: string } }>;
+      };
+      if (body.errors?.some((error) => error.extensions?.code === "THROTTLED") && attempt < 50) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        continue;
+      }
+      if (!response.ok || (body.errors?.length ?? 0) > 0 || body.data === undefined || body.data === null) {
+        throw new Error(`GraphQL failed (${response.status}): ${JSON.stringify(body.errors ?? body)}`);
+      }
+      return body.data;
+    }
+  };
+}
+
 const PAGE_SIZE = 7;
 
-/** Shopify's records as the app would read them, straight from the local Shopify's store. */
+/**
+ * Shopify's records as the app reads them: orders through the app's own Admin GraphQL reader against the local
+ * Shopify, customers straight from its store (as an older API version's webhook body, which has tags and consents).
+ */
 export function emulatorReader(
   emulator: RunningEmulator,
-  apiVersion = "2026-10",
+  accessToken: string,
 ): ShopifyRecordsReader & {
-  allOrders(shop: string): OrderFacts[];
+  allOrders(shop: string): Promise<OrderFacts[]>;
   allCustomers(shop: string): CustomerFacts[];
 } {
   const store = emulator.store;
+  const graphqlReader = adminRecordsReader(emulatorGraphql(emulator, accessToken));
   const shopRecord = (domain: string) => {
     const shop = store.getShopByDomain(domain);
     if (!shop) throw new Error(`No shop ${domain}`);
     return shop;
   };
-  const order = (domain: string, id: number): OrderFacts | null => {
-    const body = payloadForChange(store, shopRecord(domain), "orders/updated", id, null, apiVersion);
-    return body ? mapOrderPayload(body) : null;
-  };
   const customer = (domain: string, id: number): CustomerFacts | null => {
-    // Read as an older API version would deliver it, so tags and consents are there (as GraphQL has them).
     const body = payloadForChange(store, shopRecord(domain), "customers/update", id, null, "2024-10");
     return body ? mapCustomerPayload(body).facts : null;
   };
@@ -280,10 +311,10 @@ export function emulatorReader(
     const records = matching.slice(start, start + PAGE_SIZE);
     return { records, nextCursor: start + PAGE_SIZE < matching.length ? String(start + PAGE_SIZE) : null };
   };
-  const allOrders = (domain: string) =>
-    ids("orders", domain)
-      .map((id) => order(domain, id))
-      .filter((item): item is OrderFacts => item !== null);
+  const allOrders = async (domain: string): Promise<OrderFacts[]> => {
+    const read = await graphqlReader.fetchOrders(domain, ids("orders", domain).map(String));
+    return [...read.values()].filter((item): item is OrderFacts => item !== null);
+  };
   const allCustomers = (domain: string) =>
     ids("customers", domain)
       .map((id) => customer(domain, id))
@@ -291,9 +322,10 @@ export function emulatorReader(
   return {
     allOrders,
     allCustomers,
-    fetchOrder: async (domain, id) => order(domain, Number(id)),
+    fetchOrder: (domain, id) => graphqlReader.fetchOrder(domain, id),
+    fetchOrders: (domain, orderIds) => graphqlReader.fetchOrders(domain, orderIds),
     fetchCustomer: async (domain, id) => customer(domain, Number(id)),
-    ordersUpdatedSince: async (domain, since, after) => page(allOrders(domain), since, after),
+    ordersUpdatedSince: (domain, since, after) => graphqlReader.ordersUpdatedSince(domain, since, after),
     customersUpdatedSince: async (domain, since, after) => page(allCustomers(domain), since, after),
   };
 }

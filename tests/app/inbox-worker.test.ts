@@ -58,7 +58,7 @@ describe("the inbox worker applying the local Shopify's webhooks", () => {
       seed: 11,
     });
     const store = new MemorySyncStore();
-    const reader = emulatorReader(harness.emulator);
+    const reader = emulatorReader(harness.emulator, harness.accessToken);
     const workers = ["worker-a", "worker-b"].map(
       (workerId) => new InboxWorker({ inbox: harness.inbox, store, reader, workerId, batchSize: 5 }),
     );
@@ -83,7 +83,7 @@ describe("the inbox worker applying the local Shopify's webhooks", () => {
     expect(harness.inbox.rows).toHaveLength(new Set(deliveries.map((delivery) => delivery.eventId)).size);
     expect(harness.inbox.unprocessed()).toEqual([]);
 
-    const shopOrders = reader.allOrders(SHOP);
+    const shopOrders = await reader.allOrders(SHOP);
     expect(store.snapshot(SHOP).orders).toEqual(
       shopOrders.map((order) => [order.id, order]).sort(([a], [b]) => String(a).localeCompare(String(b))),
     );
@@ -204,9 +204,9 @@ describe("reconciliation healing what webhooks missed", () => {
     expect(deliveries.some((delivery) => delivery.state === "dropped")).toBe(true);
 
     const store = new MemorySyncStore();
-    const reader = emulatorReader(harness.emulator);
+    const reader = emulatorReader(harness.emulator, harness.accessToken);
     await new InboxWorker({ inbox: harness.inbox, store, reader, workerId: "w" }).drain();
-    const shopOrders = reader.allOrders(SHOP);
+    const shopOrders = await reader.allOrders(SHOP);
     expect(store.snapshot(SHOP).orders.map(([, order]) => order)).not.toEqual(
       [...shopOrders].sort((a, b) => a.id.localeCompare(b.id)),
     );
@@ -238,6 +238,7 @@ describe("reconciliation healing what webhooks missed", () => {
     const results = await reconcileAll({
       reader: {
         fetchOrder: async () => null,
+        fetchOrders: async () => new Map(),
         fetchCustomer: async () => null,
         ordersUpdatedSince: async (shop) => (calls.push(shop), { records: [], nextCursor: null }),
         customersUpdatedSince: async (shop) => (calls.push(shop), { records: [], nextCursor: null }),
@@ -256,6 +257,7 @@ describe("reconciliation healing what webhooks missed", () => {
     const results = await reconcileAll({
       reader: {
         fetchOrder: async () => null,
+        fetchOrders: async () => new Map(),
         fetchCustomer: async () => null,
         ordersUpdatedSince: async (shop) => (calls.push(shop), { records: [], nextCursor: null }),
         customersUpdatedSince: async (shop) => (calls.push(shop), { records: [], nextCursor: null }),
