@@ -8,6 +8,7 @@ import type { EmulatorContext } from "../context.js";
 import { EmulatorStore } from "../store/store.js";
 import type { CustomerRecord, OrderRecord } from "../store/types.js";
 import { RETRY_DELAYS_SECONDS, WebhookDispatcher, webhookHmac } from "./dispatcher.js";
+import { contextOver, customerRecord } from "../test-support.js";
 
 interface Received {
   headers: Record<string, string>;
@@ -57,17 +58,12 @@ function setup(
   const tomlPath = join(dir, "shopify.app.toml");
   writeFileSync(tomlPath, TOML);
   const store = new EmulatorStore();
-  const ctx: EmulatorContext = {
-    store,
-    config: {
-      app: { apiKey: "key", apiSecret: SECRET, appUrl, handle: "cohort", name: "Cohort", scopes: [] },
-      appTomlPath: tomlPath,
-      timeScale,
-      sessionTokenTtlSeconds: 60,
-      accessTokenTtlSeconds: 3600,
-    },
-    origin: () => "http://127.0.0.1:0",
-  };
+  const ctx = contextOver(store, "http://127.0.0.1:0", {
+    app: { apiKey: "key", apiSecret: SECRET, appUrl, scopes: [] },
+    appTomlPath: tomlPath,
+    timeScale,
+  });
+
   const shop = store.createShop({ domain: "demo" });
   store.db
     .prepare("INSERT INTO installations (shop_id, client_id, scopes, installed_at) VALUES (?, 'key', '', ?)")
@@ -78,31 +74,16 @@ function setup(
 }
 
 function customer(id: number): CustomerRecord {
-  return {
-    id,
-    firstName: "Ada",
-    lastName: "Lovelace",
+  return customerRecord(id, "2025-01-01T00:00:00.000Z", {
     email: "ada@example.com",
-    phone: null,
-    note: null,
     tags: ["vip"],
     state: "ENABLED",
-    verifiedEmail: true,
-    taxExempt: false,
-    locale: "en",
-    createdAt: "2025-01-01T00:00:00.000Z",
-    updatedAt: "2025-01-01T00:00:00.000Z",
     emailMarketingConsent: {
       marketingState: "SUBSCRIBED",
       marketingOptInLevel: "SINGLE_OPT_IN",
       consentUpdatedAt: null,
     },
-    smsMarketingConsent: null,
-    addresses: [],
-    defaultAddressId: null,
-    amountSpent: "0.00",
-    numberOfOrders: 0,
-  };
+  });
 }
 
 function order(id: number, customerId: number | null): OrderRecord {
