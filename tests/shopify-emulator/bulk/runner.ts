@@ -15,7 +15,7 @@ import { buildRootResolvers } from "../graphql/resolvers/index.js";
 import { dateTime } from "../graphql/resolvers/format.js";
 import { toGid } from "../store/types.js";
 import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
-import { directExecutor, jsonlLine, type BulkExecutor, type JsonLine } from "./export.js";
+import { directExecutor, jsonlChunk, type BulkExecutor, type JsonLine } from "./export.js";
 import type { BulkOperationErrorCode, BulkOperationRecord } from "./operations.js";
 import type { FieldPlan } from "./plan.js";
 import type { CompiledBulkQuery } from "./validate.js";
@@ -170,19 +170,20 @@ export async function runQueryOperation(
   let pages = 0;
   let failure: BulkOperationErrorCode | null = null;
   try {
+    /** One write per page, awaiting `drain` when the stream's buffer is full. */
+    const writePage = async (chunk: string, lineCount: number, roots: number): Promise<void> => {
+      if (chunk) {
+        bytes += Buffer.byteLength(chunk);
+        await writeChunk(stream, chunk);
+      }
+      operation.objectCount += lineCount;
+      operation.rootObjectCount += roots;
+      pages += 1;
+      if (injected && pages >= 1) failure = injected;
+    };
     await (options.executor ?? executor()).run(compiled, resolverContext, {
-      async page(lines: JsonLine[], roots: number) {
-        if (lines.length) {
-          let chunk = "";
-          for (const line of lines) chunk += jsonlLine(line);
-          bytes += Buffer.byteLength(chunk);
-          await writeChunk(stream, chunk);
-        }
-        operation.objectCount += lines.length;
-        operation.rootObjectCount += roots;
-        pages += 1;
-        if (injected && pages >= 1) failure = injected;
-      },
+      page: (lines: JsonLine[], roots: number) => writePage(jsonlChunk(lines), lines.length, roots),
+      text: writePage,
       shouldStop: () => operation.cancelRequested || failure !== null,
     });
   } catch (error) {
