@@ -20,7 +20,7 @@ import { adminClientForShop } from "./shopify/offline-admin.server.js";
  * reconciliation schedule (on start, then every `RECONCILE_EVERY_MS`). Started once per process from
  * entry.server.tsx; every piece skips uninstalled shops.
  */
-const INBOX_POLL_MS = 5_000;
+const INBOX_POLL_MS = Number(process.env.COHORT_INBOX_POLL_MS ?? 5_000);
 const RECONCILE_EVERY_MS = 15 * 60_000;
 
 declare global {

@@ -15,8 +15,17 @@ import { parseDatabaseUrl } from "./database-url.js";
  */
 const COLUMNS = `"id", "shop", "topic", "eventId", "webhookId", "apiVersion", "triggeredAt", "payload", "receivedAt"`;
 
+/** How long an acknowledgement may wait for SQLite's write lock: well inside Shopify's 5-second timeout. */
+const BUSY_BUDGET_MS = 3000;
+
 function prismaSqliteTimestamp(date: Date): string {
   return date.toISOString().replace("Z", "+00:00");
+}
+
+/** SQLite answers SQLITE_BUSY at once when another connection holds the write lock. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT";
 }
 
 export function sqliteWebhookInbox(filename: string): WebhookInboxRepository {
@@ -24,13 +33,15 @@ export function sqliteWebhookInbox(filename: string): WebhookInboxRepository {
   const db = new Sqlite(filename);
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 5000");
+  // No busy_timeout: better-sqlite3 would wait for the lock synchronously, freezing every other request in the
+  // process while the background worker writes. Busy inserts are retried on the event loop instead.
+  db.pragma("busy_timeout = 0");
   const insert = db.prepare(
     `INSERT INTO "WebhookEvent" (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("shop", "eventId") DO NOTHING`,
   );
   return {
     async insertIfNew(delivery: WebhookDelivery) {
-      const result = insert.run(
+      const row = [
         randomUUID(),
         delivery.shop,
         delivery.topic,
@@ -40,8 +51,16 @@ export function sqliteWebhookInbox(filename: string): WebhookInboxRepository {
         delivery.triggeredAt ? prismaSqliteTimestamp(delivery.triggeredAt) : null,
         JSON.stringify(delivery.payload),
         prismaSqliteTimestamp(new Date()),
-      );
-      return result.changes === 1;
+      ];
+      const deadline = Date.now() + BUSY_BUDGET_MS;
+      for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+        try {
+          return insert.run(...row).changes === 1;
+        } catch (error) {
+          if (!isBusy(error) || Date.now() > deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+      }
     },
   };
 }

@@ -3,7 +3,11 @@
  * fan-out can be) against the built app, each signed and unique; latency is measured per delivery from send to
  * response. Prints one JSON line with the figures.
  */
+import { spawn } from "node:child_process";
+import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { localAppEnv, ROOT } from "../local-shopify.js";
+import { createDatabase } from "../../app/db/client.server.js";
 import { startAppStack } from "../../tests/helpers/app-stack.js";
 import { freshDatabase } from "../../tests/helpers/databases.js";
 import { signedWebhook } from "../../tests/helpers/webhooks.js";
@@ -13,16 +17,28 @@ const { values } = parseArgs({
     deliveries: { type: "string", default: "1000" },
     provider: { type: "string", default: "sqlite" },
     concurrency: { type: "string", default: "1000" },
-    background: { type: "string", default: "on" },
+    // in-process: the app's own worker; separate: `npm run worker` beside an app with COHORT_BACKGROUND=off.
+    worker: { type: "string", default: "separate" },
   },
 });
 
 const provider = values.provider === "postgresql" ? "postgresql" : "sqlite";
 const database = await freshDatabase(provider);
+const separateWorker = values.worker !== "in-process";
 const stack = await startAppStack({
   databaseUrl: database.url,
-  extraEnv: { COHORT_BACKGROUND: values.background === "off" ? "off" : "on" },
+  extraEnv: { COHORT_BACKGROUND: separateWorker ? "off" : "on" },
 });
+const worker = separateWorker
+  ? spawn(resolve(ROOT, "node_modules/.bin/tsx"), ["scripts/worker.ts"], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        ...localAppEnv({ appUrl: stack.appUrl, emulatorUrl: stack.emulator.url, databaseUrl: database.url }),
+      },
+      stdio: "ignore",
+    })
+  : null;
 const concurrency = Math.max(1, Number(values.concurrency));
 const shop = "bench.myshopify.com";
 const count = Number(values.deliveries);
@@ -69,6 +85,14 @@ try {
     }),
   );
   const wallMs = performance.now() - started;
+  // The worker must have applied (or set aside) every delivery: acknowledgement is only half of the job.
+  const db = createDatabase(database.url);
+  let pending = count;
+  for (let waited = 0; waited < 30_000 && pending > 0; waited += 250) {
+    pending = await db.webhookEvent.count({ where: { processedAt: null } });
+    if (pending > 0) await new Promise((r) => setTimeout(r, 250));
+  }
+  await db.$disconnect();
   const sorted = [...latencies].sort((a, b) => a - b);
   console.log(
     JSON.stringify({
@@ -76,15 +100,17 @@ try {
       provider,
       deliveries: count,
       concurrency,
-      background: values.background,
+      worker: separateWorker ? "separate process" : "in the app process",
       p50Ms: Number(percentile(sorted, 50).toFixed(2)),
       p99Ms: Number(percentile(sorted, 99).toFixed(2)),
       maxMs: Number(sorted[sorted.length - 1]!.toFixed(2)),
       wallMs: Number(wallMs.toFixed(1)),
       perSecond: Math.round(count / (wallMs / 1000)),
+      unprocessedAfter30s: pending,
     }),
   );
 } finally {
+  worker?.kill("SIGTERM");
   await stack.stop();
   await database.drop();
 }

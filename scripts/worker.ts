@@ -1,0 +1,16 @@
+/**
+ * `npm run worker`: the background work (webhook inbox, reconciliation) in its own process. Run the web process
+ * with COHORT_BACKGROUND=off beside it: on SQLite every query blocks its process's event loop, so a worker sharing
+ * the web process delays webhook acknowledgement. Inbox claims are safe across processes.
+ */
+process.env.COHORT_BACKGROUND = "on";
+process.env.COHORT_INBOX_POLL_MS ??= "1000";
+await import("../app/worker.server.js");
+console.log("[cohort] worker running (inbox and reconciliation); Ctrl-C to stop");
+// The worker's own timers do not keep a process alive (they are unref'd for the web process).
+const keepAlive = setInterval(() => undefined, 60_000);
+const stopKeepingAlive = (): void => clearInterval(keepAlive);
+process.once("SIGTERM", stopKeepingAlive);
+process.once("SIGINT", stopKeepingAlive);
+
+export {};
