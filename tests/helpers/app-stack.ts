@@ -97,3 +97,23 @@ export async function startAppStack(options: {
     },
   };
 }
+
+/** Shopify's library refuses bots (410); the admin is a merchant's browser. */
+export const BROWSER_HEADERS = {
+  "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
+};
+
+/** Polls `probe` until it returns something truthy, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+  intervalMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

@@ -1,15 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
-import { startAppStack, type AppStack } from "../helpers/app-stack.js";
+import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor } from "../helpers/app-stack.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
 import { signedWebhook } from "../helpers/webhooks.js";
 
 const SHOP = "e2e-shop.myshopify.com";
-/** Shopify's library refuses bots (410); the admin is a browser. */
-const BROWSER = {
-  "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
-};
 
 function embeddedUrl(stack: AppStack, idToken: string): string {
   const host = Buffer.from(`admin.shopify.com/store/${SHOP.replace(".myshopify.com", "")}`)
@@ -17,16 +13,6 @@ function embeddedUrl(stack: AppStack, idToken: string): string {
     .replace(/=+$/, "");
   const params = new URLSearchParams({ embedded: "1", shop: SHOP, host, id_token: idToken, locale: "en" });
   return `${stack.appUrl}/app?${params}`;
-}
-
-async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe.each(await providers())("the embedded app against the local Shopify, on %s", (provider) => {
@@ -50,7 +36,7 @@ describe.each(await providers())("the embedded app against the local Shopify, on
 
   it("given a valid session token, when the admin opens the app, then token exchange runs and the page shows the shop and its customer count", async () => {
     const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
-    const response = await fetch(embeddedUrl(stack, token), { headers: BROWSER });
+    const response = await fetch(embeddedUrl(stack, token), { headers: BROWSER_HEADERS });
     const html = await response.text();
     expect(response.status, stack.logs.join("")).toBe(200);
     expect(html).toContain(`<span data-testid="shop-name">E2E Outfitters</span>`);
@@ -63,7 +49,7 @@ describe.each(await providers())("the embedded app against the local Shopify, on
 
   it("given an HTML response, when served, then its CSP lets only the shop, Shopify admin and the local admin frame it", async () => {
     const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
-    const response = await fetch(embeddedUrl(stack, token), { headers: BROWSER });
+    const response = await fetch(embeddedUrl(stack, token), { headers: BROWSER_HEADERS });
     const csp = response.headers.get("content-security-policy") ?? "";
     expect(csp).toContain(`frame-ancestors https://${SHOP} https://admin.shopify.com`);
     expect(csp).toContain(stack.emulator.url);
@@ -80,7 +66,9 @@ describe.each(await providers())("the embedded app against the local Shopify, on
       },
       { shopDomain: SHOP },
     );
-    const response = await fetch(`${stack.appUrl}/app`, { headers: { ...BROWSER, authorization: `Bearer ${forged}` } });
+    const response = await fetch(`${stack.appUrl}/app`, {
+      headers: { ...BROWSER_HEADERS, authorization: `Bearer ${forged}` },
+    });
     expect(response.status).toBe(401);
     expect(response.headers.get("x-shopify-retry-invalid-session-request")).toBe("1");
   });
@@ -91,7 +79,7 @@ describe.each(await providers())("the embedded app against the local Shopify, on
       now: new Date(Date.now() - 10 * 60_000),
     });
     const response = await fetch(`${stack.appUrl}/app`, {
-      headers: { ...BROWSER, authorization: `Bearer ${expired}` },
+      headers: { ...BROWSER_HEADERS, authorization: `Bearer ${expired}` },
     });
     expect(response.status).toBe(401);
   });
@@ -100,7 +88,7 @@ describe.each(await providers())("the embedded app against the local Shopify, on
     const before = await db.session.count();
     const response = await fetch(embeddedUrl(stack, "eyJhbGciOiJIUzI1NiJ9.eyJkZXN0IjoiaHR0cHM6Ly94In0.c2lnbmF0dXJl"), {
       redirect: "manual",
-      headers: BROWSER,
+      headers: BROWSER_HEADERS,
     });
     expect([302, 401, 400]).toContain(response.status);
     expect(await db.session.count()).toBe(before);

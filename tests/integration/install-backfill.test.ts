@@ -3,25 +3,12 @@ import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { prismaSyncStore } from "../../app/db/sync-store.server.js";
 import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
 import type { CustomerRecord } from "../shopify-emulator/store/types.js";
-import { startAppStack, type AppStack } from "../helpers/app-stack.js";
+import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor } from "../helpers/app-stack.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
 
 const SHOP = "install-demo.myshopify.com";
-const BROWSER = {
-  "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
-};
 const ORDERS = 10_000;
 const CUSTOMERS = 2_000;
-
-async function waitFor<T>(probe: () => Promise<T | null | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe.each(await providers())("a new install on a 10,000-order store, on %s", (provider) => {
   let database: TestDatabase;
@@ -47,7 +34,7 @@ describe.each(await providers())("a new install on a 10,000-order store, on %s",
     const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
     const response = await fetch(
       `${stack.appUrl}/app?embedded=1&shop=${SHOP}&host=${host}&id_token=${encodeURIComponent(token)}`,
-      { headers: BROWSER },
+      { headers: BROWSER_HEADERS },
     );
     expect(response.status, stack.logs.join("")).toBe(200);
 

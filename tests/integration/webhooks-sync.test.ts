@@ -1,23 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
-import { startAppStack, type AppStack } from "../helpers/app-stack.js";
+import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor } from "../helpers/app-stack.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
 
 const SHOP = "sync-e2e.myshopify.com";
-const BROWSER = {
-  "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
-};
-
-async function waitFor<T>(probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.each(await providers())("webhooks applied by the running app, on %s", (provider) => {
   let database: TestDatabase;
@@ -36,7 +23,7 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
       .toString("base64")
       .replace(/=+$/, "");
     const params = new URLSearchParams({ embedded: "1", shop: SHOP, host, id_token: token });
-    const response = await fetch(`${stack.appUrl}/app?${params}`, { headers: BROWSER });
+    const response = await fetch(`${stack.appUrl}/app?${params}`, { headers: BROWSER_HEADERS });
     expect(response.status, stack.logs.join("")).toBe(200);
   }, 120_000);
 
@@ -87,7 +74,7 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
 
     const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
     const response = await fetch(`${stack.appUrl}/app/privacy?download=${request.id}&_data=routes%2Fapp.privacy`, {
-      headers: { ...BROWSER, authorization: `Bearer ${token}` },
+      headers: { ...BROWSER_HEADERS, authorization: `Bearer ${token}` },
     });
     expect(response.status, stack.logs.join("")).toBe(200);
     const body = (await response.json()) as { customerId: string; orders: unknown[] };
