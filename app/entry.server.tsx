@@ -8,6 +8,9 @@ import { addDocumentResponseHeaders } from "./shopify.server.js";
 import { allowEmulatorFrameAncestor } from "./shopify/frame-ancestors.js";
 import "./worker.server.js";
 
+/** For `server.js`: webhook deliveries are answered before express and Remix see them. */
+export { handleWebhookRequest } from "./shopify/webhook-listener.server.js";
+
 export const streamTimeout = 5000;
 
 export default async function handleRequest(

@@ -3,20 +3,30 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Sqlite from "better-sqlite3";
 import pg from "pg";
+import { groupCommit } from "../lib/group-commit.js";
 import type { WebhookDelivery, WebhookInboxRepository } from "../services/webhook-inbox.js";
 import type { Database } from "./client.server.js";
 import { parseDatabaseUrl } from "./database-url.js";
 
 /**
- * The inbox write on the acknowledgement path, through the database driver itself: one prepared statement
- * (SQLite) or one pooled query (PostgreSQL), instead of Prisma's per-query overhead of a few milliseconds.
- * `ON CONFLICT DO NOTHING` on (shop, eventId) makes a duplicate delivery a no-op. Rows are written exactly as
- * Prisma writes them (timestamps as Prisma's ISO text on SQLite), so Prisma reads them back unchanged.
+ * The inbox write on the acknowledgement path, through the database driver itself (one prepared statement on
+ * SQLite, one pooled query on PostgreSQL) instead of Prisma's per-query overhead of a few milliseconds, with group
+ * commit (`app/lib/group-commit.ts`, docs/decisions/0008-…): deliveries that arrive together are inserted in one
+ * transaction, and each is acknowledged only after that transaction has committed. `ON CONFLICT DO NOTHING` on
+ * (shop, eventId) makes a duplicate delivery a no-op, also within one batch (the later one reports "duplicate").
+ * Rows are written exactly as Prisma writes them (timestamps as Prisma's ISO text on SQLite), so Prisma reads them
+ * back unchanged.
  */
 const COLUMNS = `"id", "shop", "topic", "eventId", "webhookId", "apiVersion", "triggeredAt", "payload", "receivedAt"`;
 
 /** How long an acknowledgement may wait for SQLite's write lock: well inside Shopify's 5-second timeout. */
 const BUSY_BUDGET_MS = 3000;
+/** Between attempts at SQLite's write lock: short, so a delivery is written soon after the worker commits. */
+const BUSY_POLL_MS = [1, 1, 2, 2, 4];
+/** Rows per batch: bounds the statement and how long one commit holds the lock. */
+const MAX_BATCH = 200;
+/** Batches in flight at once on PostgreSQL (each on its own pooled connection). */
+const POSTGRES_CONCURRENT_BATCHES = 4;
 
 function prismaSqliteTimestamp(date: Date): string {
   return date.toISOString().replace("Z", "+00:00");
@@ -34,14 +44,31 @@ export function sqliteWebhookInbox(filename: string): WebhookInboxRepository {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   // No busy_timeout: better-sqlite3 would wait for the lock synchronously, freezing every other request in the
-  // process while the background worker writes. Busy inserts are retried on the event loop instead.
+  // process while the background worker writes. Busy writes are retried on the event loop instead.
   db.pragma("busy_timeout = 0");
   const insert = db.prepare(
     `INSERT INTO "WebhookEvent" (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("shop", "eventId") DO NOTHING`,
   );
+  // BEGIN IMMEDIATE: the write lock is taken (or refused as busy) before anything is written.
+  const insertAll = db.transaction((rows: unknown[][]) => rows.map((row) => insert.run(...row).changes === 1));
+  const write = groupCommit(
+    async (rows: unknown[][]) => {
+      const deadline = Date.now() + BUSY_BUDGET_MS;
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          return insertAll.immediate(rows);
+        } catch (error) {
+          if (!isBusy(error) || Date.now() > deadline) throw error;
+          const wait = BUSY_POLL_MS[Math.min(attempt, BUSY_POLL_MS.length - 1)];
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+      }
+    },
+    { maxConcurrent: 1, maxBatch: MAX_BATCH },
+  );
   return {
-    async insertIfNew(delivery: WebhookDelivery) {
-      const row = [
+    insertIfNew(delivery: WebhookDelivery) {
+      return write([
         randomUUID(),
         delivery.shop,
         delivery.topic,
@@ -51,27 +78,33 @@ export function sqliteWebhookInbox(filename: string): WebhookInboxRepository {
         delivery.triggeredAt ? prismaSqliteTimestamp(delivery.triggeredAt) : null,
         JSON.stringify(delivery.payload),
         prismaSqliteTimestamp(new Date()),
-      ];
-      const deadline = Date.now() + BUSY_BUDGET_MS;
-      for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
-        try {
-          return insert.run(...row).changes === 1;
-        } catch (error) {
-          if (!isBusy(error) || Date.now() > deadline) throw error;
-          await new Promise((resolve) => setTimeout(resolve, wait));
-        }
-      }
+      ]);
     },
   };
 }
 
 export function postgresWebhookInbox(connectionString: string, schema: string): WebhookInboxRepository {
   const pool = new pg.Pool({ connectionString, max: 10, options: `-c search_path="${schema}"` });
-  const sql = `INSERT INTO "WebhookEvent" (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
-    ON CONFLICT ("shop", "eventId") DO NOTHING`;
+  const PER_ROW = 8;
+  const write = groupCommit(
+    async (rows: unknown[][]) => {
+      const values = rows.map(
+        (_, r) => `(${Array.from({ length: PER_ROW }, (_, c) => `$${r * PER_ROW + c + 1}`).join(", ")}, clock_timestamp())`,
+      );
+      // One statement, one implicit transaction: every row of the batch is committed, or none.
+      const result = await pool.query<{ id: string }>(
+        `INSERT INTO "WebhookEvent" (${COLUMNS}) VALUES ${values.join(", ")}
+         ON CONFLICT ("shop", "eventId") DO NOTHING RETURNING "id"`,
+        rows.flat(),
+      );
+      const inserted = new Set(result.rows.map((row) => row.id));
+      return rows.map((row) => inserted.has(row[0] as string));
+    },
+    { maxConcurrent: POSTGRES_CONCURRENT_BATCHES, maxBatch: MAX_BATCH },
+  );
   return {
-    async insertIfNew(delivery: WebhookDelivery) {
-      const result = await pool.query(sql, [
+    insertIfNew(delivery: WebhookDelivery) {
+      return write([
         randomUUID(),
         delivery.shop,
         delivery.topic,
@@ -81,7 +114,6 @@ export function postgresWebhookInbox(connectionString: string, schema: string): 
         delivery.triggeredAt,
         JSON.stringify(delivery.payload),
       ]);
-      return result.rowCount === 1;
     },
   };
 }

@@ -1,6 +1,4 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "../shopify/receive-webhook.server.js";
-import { applyScopesUpdate } from "../shopify/scopes-update.server.js";
 
-export const action = ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, "app/scopes_update", ({ shop, payload }) => applyScopesUpdate(shop, payload));
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "app/scopes_update");

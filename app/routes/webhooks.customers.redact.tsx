@@ -1,6 +1,4 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { receiveWebhook } from "../shopify/receive-webhook.server.js";
-import { notifyInbox } from "../worker.server.js";
 
-export const action = ({ request }: ActionFunctionArgs) =>
-  receiveWebhook(request, "customers/redact", async () => notifyInbox());
+export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "customers/redact");

@@ -20,14 +20,25 @@ export interface VerifiedWebhook {
 export type WebhookVerification =
   { ok: true; webhook: VerifiedWebhook } | { ok: false; status: 400 | 401 | 405; reason: string };
 
-export function hmacMatches(rawBody: string, secret: string, header: string | null): boolean {
+/** Where the delivery's headers are read from: Fetch `Headers`, or a Node request's through a small wrapper. */
+export interface HeaderSource {
+  get(name: string): string | null;
+}
+
+/** `rawBody` as received: the bytes, or their UTF-8 text. */
+export function hmacMatches(rawBody: string | Buffer, secret: string, header: string | null): boolean {
   if (!header) return false;
-  const expected = createHmac("sha256", secret).update(rawBody, "utf8").digest();
+  const expected = createHmac("sha256", secret).update(rawBody).digest();
   const received = Buffer.from(header, "base64");
   return received.length === expected.length && timingSafeEqual(received, expected);
 }
 
-export function verifyWebhook(method: string, headers: Headers, rawBody: string, secret: string): WebhookVerification {
+export function verifyWebhook(
+  method: string,
+  headers: HeaderSource,
+  rawBody: string | Buffer,
+  secret: string,
+): WebhookVerification {
   if (method !== "POST") return { ok: false, status: 405, reason: "Webhooks are delivered with POST" };
   if (!hmacMatches(rawBody, secret, headers.get("x-shopify-hmac-sha256"))) {
     return { ok: false, status: 401, reason: "HMAC verification failed" };
@@ -50,7 +61,7 @@ export function verifyWebhook(method: string, headers: Headers, rawBody: string,
   }
   let payload: unknown;
   try {
-    payload = JSON.parse(rawBody);
+    payload = JSON.parse(typeof rawBody === "string" ? rawBody : rawBody.toString("utf8"));
   } catch {
     return { ok: false, status: 400, reason: "Body is not JSON" };
   }

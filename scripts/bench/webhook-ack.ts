@@ -4,6 +4,7 @@
  * response. Prints one JSON line with the figures.
  */
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { localAppEnv, ROOT } from "../local-shopify.js";
@@ -17,31 +18,43 @@ const { values } = parseArgs({
     deliveries: { type: "string", default: "1000" },
     provider: { type: "string", default: "sqlite" },
     concurrency: { type: "string", default: "1000" },
-    // in-process: the app's own worker; separate: `npm run worker` beside an app with COHORT_BACKGROUND=off.
+    // in-process: the app's own worker; separate: `npm run worker` beside an app with COHORT_BACKGROUND=off;
+    // none: no worker at all (acknowledgement alone, for diagnosis; nothing is applied).
     worker: { type: "string", default: "separate" },
   },
 });
 
 const provider = values.provider === "postgresql" ? "postgresql" : "sqlite";
 const database = await freshDatabase(provider);
-const separateWorker = values.worker !== "in-process";
+const workerMode = values.worker === "in-process" || values.worker === "none" ? values.worker : "separate";
 const stack = await startAppStack({
   databaseUrl: database.url,
-  extraEnv: { COHORT_BACKGROUND: separateWorker ? "off" : "on" },
+  extraEnv: { COHORT_BACKGROUND: workerMode === "in-process" ? "on" : "off" },
 });
-const worker = separateWorker
-  ? spawn(resolve(ROOT, "node_modules/.bin/tsx"), ["scripts/worker.ts"], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        ...localAppEnv({ appUrl: stack.appUrl, emulatorUrl: stack.emulator.url, databaseUrl: database.url }),
-      },
-      stdio: "ignore",
-    })
-  : null;
+const worker =
+  workerMode === "separate"
+    ? spawn(resolve(ROOT, "node_modules/.bin/tsx"), ["scripts/worker.ts"], {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ...localAppEnv({ appUrl: stack.appUrl, emulatorUrl: stack.emulator.url, databaseUrl: database.url }),
+        },
+        stdio: "ignore",
+      })
+    : null;
 const concurrency = Math.max(1, Number(values.concurrency));
 const shop = "bench.myshopify.com";
 const count = Number(values.deliveries);
+
+/** CPU time a process has used so far (user + system, ms), from Linux's /proc; null elsewhere. */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, in clock ticks of 10 ms
+  } catch {
+    return null;
+  }
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -64,6 +77,8 @@ try {
       },
     }),
   );
+  const appCpuBefore = cpuMs(stack.pid);
+  const ownCpuBefore = process.cpuUsage();
   const started = performance.now();
   const latencies: number[] = [];
   let next = 0;
@@ -85,10 +100,12 @@ try {
     }),
   );
   const wallMs = performance.now() - started;
+  const appCpu = cpuMs(stack.pid);
+  const ownCpu = process.cpuUsage(ownCpuBefore);
   // The worker must have applied (or set aside) every delivery: acknowledgement is only half of the job.
   const db = createDatabase(database.url);
-  let pending = count;
-  for (let waited = 0; waited < 30_000 && pending > 0; waited += 250) {
+  let pending: number | null = workerMode === "none" ? null : count;
+  for (let waited = 0; waited < 30_000 && pending !== null && pending > 0; waited += 250) {
     pending = await db.webhookEvent.count({ where: { processedAt: null } });
     if (pending > 0) await new Promise((r) => setTimeout(r, 250));
   }
@@ -100,12 +117,17 @@ try {
       provider,
       deliveries: count,
       concurrency,
-      worker: separateWorker ? "separate process" : "in the app process",
+      worker: { separate: "separate process", "in-process": "in the app process", none: "none" }[workerMode],
       p50Ms: Number(percentile(sorted, 50).toFixed(2)),
       p99Ms: Number(percentile(sorted, 99).toFixed(2)),
       maxMs: Number(sorted[sorted.length - 1]!.toFixed(2)),
       wallMs: Number(wallMs.toFixed(1)),
       perSecond: Math.round(count / (wallMs / 1000)),
+      // CPU the app process spent per delivery during the burst: what latency is made of on a busy machine.
+      appCpuMsPerDelivery:
+        appCpu === null || appCpuBefore === null ? null : Number(((appCpu - appCpuBefore) / count).toFixed(3)),
+      // This process's: the sending client and the local Shopify the worker reads orders back from.
+      benchCpuMsPerDelivery: Number(((ownCpu.user + ownCpu.system) / 1000 / count).toFixed(3)),
       unprocessedAfter30s: pending,
     }),
   );

@@ -101,4 +101,77 @@ describe.each(await providers())("database on %s", (provider) => {
       }
     },
   );
+
+  it("given a burst of deliveries with duplicates among them, when recorded at once by the driver-level inbox, then each event is recorded exactly once and every delivery is answered", async () => {
+    const database = await freshDatabase(provider);
+    created.push(database);
+    await applyMigrations(database.url);
+    const db = createDatabase(database.url);
+    try {
+      const inbox = webhookInboxFor(database.url);
+      // 300 deliveries of 100 events (so more than one batch), each event delivered three times, all in flight.
+      const deliveries = Array.from({ length: 300 }, (_, i): WebhookDelivery => ({
+        shop: "burst.myshopify.com",
+        topic: "orders/updated",
+        eventId: `evt-${i % 100}`,
+        webhookId: `wh-${i}`,
+        apiVersion: "2026-10",
+        triggeredAt: null,
+        payload: { id: i % 100 },
+      }));
+      const outcomes = await Promise.all(deliveries.map((delivery) => recordWebhook(inbox, delivery)));
+      expect(outcomes.filter((outcome) => outcome === "recorded")).toHaveLength(100);
+      const recordedEvents = deliveries.filter((_, i) => outcomes[i] === "recorded").map((d) => d.eventId);
+      expect(new Set(recordedEvents).size).toBe(100);
+      const rows = await db.webhookEvent.findMany({ where: { shop: "burst.myshopify.com" } });
+      expect(rows).toHaveLength(100);
+      // The recorded delivery of each event is the stored one.
+      const stored = new Set(rows.map((row) => row.webhookId));
+      expect(deliveries.filter((_, i) => outcomes[i] === "recorded").every((d) => stored.has(d.webhookId))).toBe(true);
+    } finally {
+      await db.$disconnect();
+    }
+  });
+
+  it.runIf(provider === "sqlite")(
+    "given another connection holding SQLite's write lock, when deliveries are recorded, then they are acknowledged only after it commits, and stored",
+    async () => {
+      const database = await freshDatabase(provider);
+      created.push(database);
+      await applyMigrations(database.url);
+      const inbox = webhookInboxFor(database.url);
+      const target = parseDatabaseUrl(database.url);
+      if (target.provider !== "sqlite") throw new Error("SQLite only");
+      const other = new Sqlite(target.filename);
+      try {
+        other.exec("BEGIN IMMEDIATE");
+        let answered = 0;
+        const recording = Promise.all(
+          [1, 2, 3].map(async (n) => {
+            const outcome = await recordWebhook(inbox, {
+              shop: "locked.myshopify.com",
+              topic: "orders/create",
+              eventId: `evt-${n}`,
+              webhookId: `wh-${n}`,
+              apiVersion: "2026-10",
+              triggeredAt: null,
+              payload: { id: n },
+            });
+            answered += 1;
+            return outcome;
+          }),
+        );
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        expect(answered).toBe(0);
+        other.exec("COMMIT");
+        expect(await recording).toEqual(["recorded", "recorded", "recorded"]);
+        const count = other
+          .prepare(`SELECT COUNT(*) AS n FROM "WebhookEvent" WHERE shop = ?`)
+          .get("locked.myshopify.com");
+        expect(count).toEqual({ n: 3 });
+      } finally {
+        other.close();
+      }
+    },
+  );
 });

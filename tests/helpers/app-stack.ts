@@ -8,13 +8,15 @@ import { startEmulator, type RunningEmulator } from "../shopify-emulator/server.
 import { EmulatorStore } from "../shopify-emulator/store/store.js";
 
 /**
- * The whole system for end-to-end tests: the local Shopify in this process and the built app (`remix-serve`, as
+ * The whole system for end-to-end tests: the local Shopify in this process and the built app (`server.js`, as
  * in production) in a child process, wired exactly as `npm run dev` wires them.
  */
 export interface AppStack {
   emulator: RunningEmulator;
   control: EmulatorClient;
   appUrl: string;
+  /** The app process's id. */
+  pid: number;
   databaseUrl: string;
   logs: string[];
   stop(): Promise<void>;
@@ -52,6 +54,8 @@ export async function startAppStack(options: {
   databaseUrl: string;
   timeScale?: number;
   extraEnv?: Record<string, string>;
+  /** Extra `node` flags for the app process (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }): Promise<AppStack> {
   if (!existsSync(SERVER_BUILD)) throw new Error("No app build: the test global setup runs `remix vite:build`");
   const appPort = await freePort();
@@ -61,7 +65,7 @@ export async function startAppStack(options: {
     config: localEmulatorConfig(appUrl, { timeScale: options.timeScale ?? 0.001 }),
   });
   const logs: string[] = [];
-  const child = spawn(process.execPath, [resolve(ROOT, "node_modules/@remix-run/serve/dist/cli.js"), SERVER_BUILD], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), resolve(ROOT, "server.js"), SERVER_BUILD], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? "",
@@ -86,6 +90,7 @@ export async function startAppStack(options: {
     emulator,
     control: new EmulatorClient(emulator.url),
     appUrl,
+    pid: child.pid!,
     databaseUrl: options.databaseUrl,
     logs,
     async stop() {

@@ -1,0 +1,70 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { acknowledgeWebhook, WEBHOOK_TOPICS } from "./receive-webhook.server.js";
+import type { HeaderSource } from "./webhook-verification.js";
+
+/**
+ * Webhook deliveries straight off Node's HTTP server, ahead of express and Remix (`server.js` calls this first for
+ * every request). Acknowledgement is the app's hot path — Shopify delivers in bursts and retries anything slower
+ * than 5 s — and the generic pipeline (express, compression, access log, static files, a Fetch `Request` with its
+ * AbortSignal, route matching, a Fetch `Response`) cost several times more CPU than verifying and recording the
+ * delivery. Answers exactly what the routes `app/routes/webhooks.<topic>.tsx` answer (same `acknowledgeWebhook`),
+ * so the development server, which serves those routes, behaves the same.
+ */
+const PREFIX = "/webhooks/";
+
+/** The topic of a delivery to `/webhooks/<topic>`; anything else (other paths, encoded ones) is left to Remix. */
+function topicOf(url: string | undefined): string | null {
+  if (!url?.startsWith(PREFIX)) return null;
+  const query = url.indexOf("?");
+  const topic = url.slice(PREFIX.length, query === -1 ? undefined : query);
+  return Object.hasOwn(WEBHOOK_TOPICS, topic) ? topic : null;
+}
+
+function headerSource(request: IncomingMessage): HeaderSource {
+  return {
+    get(name) {
+      const value = request.headers[name];
+      return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    },
+  };
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on("data", (chunk: Buffer) => chunks.push(chunk));
+    request.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+    request.once("error", reject);
+  });
+}
+
+function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, {
+    ...headers,
+    ...(body ? { "content-type": "text/plain; charset=utf-8" } : {}),
+    "content-length": Buffer.byteLength(body),
+  });
+  response.end(body);
+}
+
+async function acknowledge(topic: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  try {
+    const body = await readBody(request);
+    const answer = await acknowledgeWebhook(topic, "POST", headerSource(request), body);
+    send(response, answer.status, answer.body, answer.outcome ? { "x-cohort-webhook": answer.outcome } : {});
+  } catch (error) {
+    // Not recorded (or its follow-up failed): Shopify retries, and a retry of a recorded event is a duplicate.
+    console.error(`[cohort] webhook ${topic} failed:`, error);
+    if (!response.headersSent) send(response, 500, "Unexpected Server Error");
+    else response.destroy();
+  }
+}
+
+/** Handles the request when it is a webhook delivery (a POST to a topic's endpoint); false leaves it to Remix. */
+export function handleWebhookRequest(request: IncomingMessage, response: ServerResponse): boolean {
+  if (request.method !== "POST") return false;
+  const topic = topicOf(request.url);
+  if (!topic) return false;
+  void acknowledge(topic, request, response);
+  return true;
+}

@@ -1,0 +1,43 @@
+// @ts-check
+/**
+ * The production server (`npm start`): what `remix-serve` does (express, compression, static assets, an access
+ * log, the Remix request handler), except that webhook deliveries are answered first, straight off Node's HTTP
+ * server, by the build's `handleWebhookRequest` (app/shopify/webhook-listener.server.ts). PORT (default 3000) and
+ * HOST as for remix-serve. Usage: `node server.js [build/server/index.js]`.
+ */
+import { createServer } from "node:http";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import { installGlobals } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import morgan from "morgan";
+
+process.env.NODE_ENV = process.env.NODE_ENV ?? "production";
+process.setSourceMapsEnabled(true);
+
+const build = await import(pathToFileURL(resolve(process.argv[2] ?? "build/server/index.js")).href);
+installGlobals({ nativeFetch: build.future.v3_singleFetch });
+
+const app = express();
+app.disable("x-powered-by");
+app.use(compression());
+app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.use(morgan("tiny"));
+app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
+
+/** @type {(request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse) => boolean} */
+const handleWebhookRequest = build.entry.module.handleWebhookRequest;
+const server = createServer((request, response) => {
+  if (!handleWebhookRequest(request, response)) app(request, response);
+});
+
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST;
+const onListen = () => console.log(`[cohort] http://${host ?? "localhost"}:${port}`);
+if (host) server.listen(port, host, onListen);
+else server.listen(port, onListen);
+for (const signal of ["SIGTERM", "SIGINT"])
+  process.once(signal, () => server.close((error) => error && console.error(error)));
