@@ -21,6 +21,11 @@ import { adminClientForShop } from "./shopify/offline-admin.server.js";
  * entry.server.tsx; every piece skips uninstalled shops.
  */
 const INBOX_POLL_MS = Number(process.env.COHORT_INBOX_POLL_MS ?? 5_000);
+/**
+ * Events applied per pass: each pass's writes are a few short transactions, and on SQLite every one of them holds
+ * the single write lock that webhook acknowledgement needs too.
+ */
+const INBOX_BATCH = Number(process.env.COHORT_INBOX_BATCH ?? 200);
 const RECONCILE_EVERY_MS = 15 * 60_000;
 
 declare global {
@@ -84,6 +89,7 @@ export function startBackgroundWork(): void {
     reader,
     compliance: (shop, topic, payload) => handleComplianceEvent(privacy, shop, topic, payload),
     workerId: `${process.pid}-${randomUUID()}`,
+    batchSize: INBOX_BATCH,
     log: (message) => log(message),
   });
 

@@ -4,8 +4,9 @@
  * response. Prints one JSON line with the figures.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { localAppEnv, ROOT } from "../local-shopify.js";
 import { createDatabase } from "../../app/db/client.server.js";
@@ -39,12 +40,24 @@ const worker =
           ...process.env,
           ...localAppEnv({ appUrl: stack.appUrl, emulatorUrl: stack.emulator.url, databaseUrl: database.url }),
         },
-        stdio: "ignore",
+        stdio: ["ignore", "pipe", "ignore"],
       })
     : null;
+// The burst starts once the worker runs (its start-up, compiling the app, is not what a delivery burst meets).
+if (worker) {
+  await new Promise<void>((ready, failed) => {
+    let seen = "";
+    worker.stdout!.on("data", (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (seen.includes("worker running")) ready();
+    });
+    worker.once("exit", (code) => failed(new Error(`the worker exited with ${code}`)));
+  });
+}
 const concurrency = Math.max(1, Number(values.concurrency));
 const shop = "bench.myshopify.com";
 const count = Number(values.deliveries);
+const WARM_UP = 200;
 
 /** CPU time a process has used so far (user + system, ms), from Linux's /proc; null elsewhere. */
 function cpuMs(pid: number | undefined): number | null {
@@ -61,45 +74,54 @@ function percentile(sorted: number[], p: number): number {
 }
 
 try {
-  // Warm up: the first requests pay for module initialisation and connection set-up.
-  for (let i = 0; i < 20; i += 1) {
-    const warm = signedWebhook({ topic: "orders/updated", shop, payload: { id: i, warm: true } });
-    await fetch(`${stack.appUrl}/webhooks/orders/updated`, { method: "POST", headers: warm.headers, body: warm.body });
-  }
-  const deliveries = Array.from({ length: count }, (_, i) =>
+  const delivery = (id: number) =>
     signedWebhook({
       topic: "orders/updated",
       shop,
-      payload: {
-        id: 100_000 + i,
-        admin_graphql_api_id: `gid://shopify/Order/${100_000 + i}`,
-        updated_at: new Date().toISOString(),
-      },
-    }),
+      payload: { id, admin_graphql_api_id: `gid://shopify/Order/${id}`, updated_at: new Date().toISOString() },
+    });
+  // Warm-up deliveries (sent first, untimed, counted in nothing below): the first requests of a process pay for
+  // compiling code and opening connections.
+  const warmUp = Array.from({ length: WARM_UP }, (_, i) => delivery(1_000 + i));
+  const deliveries = Array.from({ length: count }, (_, i) => delivery(100_000 + i));
+  // The burst is sent from its own process (scripts/bench/webhook-burst.ts); only its run is timed.
+  const file = join(mkdtempSync(join(tmpdir(), "cohort-ack-")), "deliveries.json");
+  writeFileSync(file, JSON.stringify({ warmUp, deliveries }));
+  const sender = spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      resolve(ROOT, "scripts/bench/webhook-burst.ts"),
+      `${stack.appUrl}/webhooks/orders/updated`,
+      file,
+      String(concurrency),
+    ],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
   );
-  const appCpuBefore = cpuMs(stack.pid);
-  const ownCpuBefore = process.cpuUsage();
-  const started = performance.now();
-  const latencies: number[] = [];
-  let next = 0;
-  // `concurrency` deliveries in flight at once (Shopify spreads a shop's deliveries over a few connections).
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < deliveries.length) {
-        const delivery = deliveries[next++]!;
-        const sent = performance.now();
-        const response = await fetch(`${stack.appUrl}/webhooks/orders/updated`, {
-          method: "POST",
-          headers: delivery.headers,
-          body: delivery.body,
-        });
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(`delivery answered ${response.status}`);
-        latencies.push(performance.now() - sent);
-      }
-    }),
-  );
-  const wallMs = performance.now() - started;
+  let output = "";
+  // CPU is counted from the sender's signal that the timed burst begins (after its start-up and the warm-up).
+  let appCpuBefore: number | null = null;
+  let ownCpuBefore = process.cpuUsage();
+  sender.stdout.on("data", (chunk: Buffer) => {
+    output += chunk.toString();
+    if (appCpuBefore === null && output.includes(`"phase":"burst"`)) {
+      appCpuBefore = cpuMs(stack.pid);
+      ownCpuBefore = process.cpuUsage();
+    }
+  });
+  const exitCode = await new Promise<number | null>((done) => sender.once("exit", done));
+  rmSync(dirname(file), { recursive: true, force: true });
+  if (exitCode !== 0) throw new Error(`the sender exited with ${exitCode}`);
+  const {
+    latencies,
+    wallMs,
+    cpuMs: senderCpuMs,
+  } = JSON.parse(output.trim().split("\n").at(-1)!) as {
+    latencies: number[];
+    wallMs: number;
+    cpuMs: number;
+  };
   const appCpu = cpuMs(stack.pid);
   const ownCpu = process.cpuUsage(ownCpuBefore);
   // The worker must have applied (or set aside) every delivery: acknowledgement is only half of the job.
@@ -126,7 +148,8 @@ try {
       // CPU the app process spent per delivery during the burst: what latency is made of on a busy machine.
       appCpuMsPerDelivery:
         appCpu === null || appCpuBefore === null ? null : Number(((appCpu - appCpuBefore) / count).toFixed(3)),
-      // This process's: the sending client and the local Shopify the worker reads orders back from.
+      senderCpuMsPerDelivery: Number((senderCpuMs / count).toFixed(3)),
+      // This process's: mostly the local Shopify answering the worker's order read-backs.
       benchCpuMsPerDelivery: Number(((ownCpu.user + ownCpu.system) / 1000 / count).toFixed(3)),
       unprocessedAfter30s: pending,
     }),
