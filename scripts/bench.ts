@@ -135,7 +135,7 @@ for (const size of sizes) {
 const acks: Record<string, unknown>[] = [];
 if (!values["no-ack"]) {
   for (const provider of providers) {
-    for (const concurrency of [10, 100, 1000]) {
+    for (const concurrency of [10, 50, 100, 1000]) {
       console.log(`[bench] webhook acknowledgement, ${provider}, ${concurrency} in flight`);
       const result = await jsonResult([
         "scripts/bench/webhook-ack.ts",
@@ -184,11 +184,14 @@ Phase starts within the orders backfill (seconds): ${backfills.map((b) => `${b.s
 
 ## Webhook acknowledgement
 
-1,000 signed deliveries to the built app (\`remix-serve\`), background worker on, \`concurrency\` of them in flight.
+1,000 signed deliveries (after 200 untimed warm-up ones) to the built app (\`server.js\`, which answers webhook
+deliveries ahead of express and Remix), \`npm run worker\` beside it, \`concurrency\` of them in flight, sent from a
+separate process (\`scripts/bench/webhook-ack.ts\`). CPU: milliseconds of the app process per delivery during the
+burst; unprocessed: deliveries the worker had not applied 30 s after the burst.
 
-| database | in flight | p50 ms | p99 ms | max ms | deliveries/s |
-| --- | ---: | ---: | ---: | ---: | ---: |
-${rows(acks, ["provider", "concurrency", "p50Ms", "p99Ms", "maxMs", "perSecond"])}
+| database | in flight | p50 ms | p99 ms | max ms | deliveries/s | app CPU ms | unprocessed |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${rows(acks, ["provider", "concurrency", "p50Ms", "p99Ms", "maxMs", "perSecond", "appCpuMsPerDelivery", "unprocessedAfter30s"])}
 `;
 writeFileSync(resolve(ROOT, "reports/bench-sync.md"), markdown);
 console.log(markdown);

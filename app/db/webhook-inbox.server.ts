@@ -23,6 +23,15 @@ const COLUMNS = `"id", "shop", "topic", "eventId", "webhookId", "apiVersion", "t
 const BUSY_BUDGET_MS = 3000;
 /** Between attempts at SQLite's write lock: short, so a delivery is written soon after the worker commits. */
 const BUSY_POLL_MS = [1, 1, 2, 2, 4];
+/**
+ * Checkpoints: SQLite runs one inside whichever commit grows the WAL past 1,000 pages, and a checkpoint writes and
+ * syncs the database file — tens of milliseconds with every delivery in the process waiting. The inbox connection
+ * therefore never checkpoints inside a commit; it checkpoints (PASSIVE: never waiting for readers) once deliveries
+ * pause, or regardless after many commits. The worker's and the app's Prisma connections checkpoint as usual.
+ */
+const CHECKPOINT_AFTER_COMMITS = 250;
+const CHECKPOINT_WHEN_IDLE_MS = 250;
+const CHECKPOINT_REGARDLESS_AFTER_COMMITS = 2_500;
 /** Rows per batch: bounds the statement and how long one commit holds the lock. */
 const MAX_BATCH = 200;
 /** Batches in flight at once on PostgreSQL (each on its own pooled connection). */
@@ -46,6 +55,29 @@ export function sqliteWebhookInbox(filename: string): WebhookInboxRepository {
   // No busy_timeout: better-sqlite3 would wait for the lock synchronously, freezing every other request in the
   // process while the background worker writes. Busy writes are retried on the event loop instead.
   db.pragma("busy_timeout = 0");
+  db.pragma("wal_autocheckpoint = 0");
+  let commitsSinceCheckpoint = 0;
+  let idleCheckpoint: NodeJS.Timeout | undefined;
+  const checkpoint = (): void => {
+    clearTimeout(idleCheckpoint);
+    commitsSinceCheckpoint = 0;
+    try {
+      db.pragma("wal_checkpoint(PASSIVE)");
+    } catch (error) {
+      if (!isBusy(error)) console.error("[cohort] inbox checkpoint failed:", error);
+    }
+  };
+  const committed = (): void => {
+    commitsSinceCheckpoint += 1;
+    if (commitsSinceCheckpoint >= CHECKPOINT_REGARDLESS_AFTER_COMMITS) {
+      checkpoint();
+    } else if (commitsSinceCheckpoint >= CHECKPOINT_AFTER_COMMITS) {
+      // Re-armed by every commit: runs once no delivery has been written for a moment.
+      clearTimeout(idleCheckpoint);
+      idleCheckpoint = setTimeout(checkpoint, CHECKPOINT_WHEN_IDLE_MS);
+      idleCheckpoint.unref();
+    }
+  };
   const insert = db.prepare(
     `INSERT INTO "WebhookEvent" (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT ("shop", "eventId") DO NOTHING`,
   );
@@ -56,7 +88,9 @@ export function sqliteWebhookInbox(filename: string): WebhookInboxRepository {
       const deadline = Date.now() + BUSY_BUDGET_MS;
       for (let attempt = 0; ; attempt += 1) {
         try {
-          return insertAll.immediate(rows);
+          const inserted = insertAll.immediate(rows);
+          committed();
+          return inserted;
         } catch (error) {
           if (!isBusy(error) || Date.now() > deadline) throw error;
           const wait = BUSY_POLL_MS[Math.min(attempt, BUSY_POLL_MS.length - 1)];
@@ -89,7 +123,8 @@ export function postgresWebhookInbox(connectionString: string, schema: string): 
   const write = groupCommit(
     async (rows: unknown[][]) => {
       const values = rows.map(
-        (_, r) => `(${Array.from({ length: PER_ROW }, (_, c) => `$${r * PER_ROW + c + 1}`).join(", ")}, clock_timestamp())`,
+        (_, r) =>
+          `(${Array.from({ length: PER_ROW }, (_, c) => `$${r * PER_ROW + c + 1}`).join(", ")}, clock_timestamp())`,
       );
       // One statement, one implicit transaction: every row of the batch is committed, or none.
       const result = await pool.query<{ id: string }>(
