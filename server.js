@@ -29,7 +29,8 @@ app.use(morgan("tiny"));
 app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV }));
 
 /** @type {(request: import("node:http").IncomingMessage, response: import("node:http").ServerResponse) => boolean} */
-const handleWebhookRequest = build.entry.module.handleWebhookRequest;
+const handleWebhookRequest =
+  typeof build.entry.module.handleWebhookRequest === "function" ? build.entry.module.handleWebhookRequest : () => false;
 const server = createServer((request, response) => {
   if (!handleWebhookRequest(request, response)) app(request, response);
 });

@@ -35,6 +35,8 @@ function readBody(request: IncomingMessage): Promise<Buffer> {
     request.on("data", (chunk: Buffer) => chunks.push(chunk));
     request.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
     request.once("error", reject);
+    // The sender gave up before the whole body arrived: nothing is recorded (no-op once the body has ended).
+    request.once("close", () => reject(new Error("The delivery was aborted before its body arrived")));
   });
 }
 
