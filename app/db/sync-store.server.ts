@@ -112,26 +112,6 @@ function asDate(value: unknown): string | null {
   return isoInstant(String(value));
 }
 
-const METRICS_COLUMNS = [
-  "orderCount",
-  "cancelledOrderCount",
-  "netOrderCount",
-  "grossSpend",
-  "refundedAmount",
-  "netSpend",
-  "averageOrderValue",
-  "firstOrderAt",
-  "lastOrderAt",
-  "refundCount",
-  "discountCodeUseCount",
-  "distinctDiscountCodeCount",
-  "emailMarketing",
-  "smsMarketing",
-  "tags",
-  "countryCode",
-  "provinceCode",
-  "city",
-];
 const FACT_TABLES = [
   "SyncedCustomer",
   "SyncedOrder",
@@ -141,21 +121,39 @@ const FACT_TABLES = [
   "SyncedOrderDiscountCode",
 ];
 
-/** Line-item kinds of CustomerPurchase: the column of SyncedLineItem (or collection) each groups by. */
-const LINE_ITEM_KEYS: Partial<Record<PurchaseKind, string>> = {
-  product: 'li."productId"',
-  variant: 'li."variantId"',
-  vendor: "li.vendor",
-  productType: 'li."productType"',
-  collection: 'lc."collectionId"',
-};
-/** Order kinds of CustomerPurchase: the expression each groups by. */
-const ORDER_KEYS: Partial<Record<PurchaseKind, string>> = {
-  country: 'o."countryCode"',
-  province: `COALESCE(o."countryCode", '') || '-' || o."provinceCode"`,
-  city: "o.city",
-  channel: 'o."sourceName"',
-  discountCode: "dc.code",
+/**
+ * Where each kind of CustomerPurchase comes from: the customers' counted orders (`net`, alias o) or their line
+ * items (`lines`, alias l), the key it groups by, and the column that must be present.
+ */
+const PURCHASE_SOURCES: Record<
+  PurchaseKind,
+  { from: "orders" | "lines"; key: string; present: string; join?: (table: (name: string) => string) => string }
+> = {
+  product: { from: "lines", key: 'l."productId"', present: 'l."productId"' },
+  variant: { from: "lines", key: 'l."variantId"', present: 'l."variantId"' },
+  vendor: { from: "lines", key: "l.vendor", present: "l.vendor" },
+  productType: { from: "lines", key: 'l."productType"', present: 'l."productType"' },
+  collection: {
+    from: "lines",
+    key: 'lc."collectionId"',
+    present: 'lc."collectionId"',
+    join: (T) =>
+      ` JOIN ${T("SyncedLineItemCollection")} lc ON lc.shop = l.shop AND lc."orderId" = l."orderId" AND lc."lineItemId" = l."lineItemId"`,
+  },
+  country: { from: "orders", key: 'o."countryCode"', present: 'o."countryCode"' },
+  province: {
+    from: "orders",
+    key: `COALESCE(o."countryCode", '') || '-' || o."provinceCode"`,
+    present: 'o."provinceCode"',
+  },
+  city: { from: "orders", key: "o.city", present: "o.city" },
+  channel: { from: "orders", key: 'o."sourceName"', present: 'o."sourceName"' },
+  discountCode: {
+    from: "orders",
+    key: "dc.code",
+    present: "dc.code",
+    join: (T) => ` JOIN ${T("SyncedOrderDiscountCode")} dc ON dc.shop = o.shop AND dc."orderId" = o.id`,
+  },
 };
 
 /**
@@ -368,50 +366,37 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
          FROM ${T("SyncedOrder")} o JOIN ${T("SyncedOrderDiscountCode")} dc ON dc.shop = o.shop AND dc."orderId" = o.id
          WHERE ${netOrders} GROUP BY o."customerId"
        ) d ON d.cid = c.id
-       WHERE c.shop = ${L(shop)} AND c."deletedAt" IS NULL${customers}
-       ON CONFLICT ("shop", "customerId") DO UPDATE SET ${METRICS_COLUMNS.map((c) => `"${c}" = excluded."${c}"`).join(", ")}`,
+       WHERE c.shop = ${L(shop)} AND c."deletedAt" IS NULL${customers}`,
     );
 
-    const purchaseHead = `INSERT INTO ${T("CustomerPurchase")}
-      ("shop", "customerId", "kind", "key", "orderCount", "quantity", "amount", "firstAt", "lastAt")`;
-    for (const kind of PURCHASE_KINDS) {
-      const lineItemKey = LINE_ITEM_KEYS[kind];
-      const orderKey = ORDER_KEYS[kind];
-      let from: string;
-      let key: string;
-      let measures: string;
-      if (lineItemKey !== undefined) {
-        key = lineItemKey;
-        from =
-          `${T("SyncedOrder")} o ${liveCustomer} JOIN ${T("SyncedLineItem")} li ON li.shop = o.shop AND li."orderId" = o.id` +
-          (kind === "collection"
-            ? ` JOIN ${T("SyncedLineItemCollection")} lc ON lc.shop = li.shop AND lc."orderId" = li."orderId" AND lc."lineItemId" = li.id`
-            : "");
-        measures = `COUNT(DISTINCT o.id), SUM(li.quantity), CAST(SUM(li.amount) AS BIGINT)`;
-      } else if (orderKey !== undefined) {
-        key = orderKey;
-        from =
-          `${T("SyncedOrder")} o ${liveCustomer}` +
-          (kind === "discountCode"
-            ? ` JOIN ${T("SyncedOrderDiscountCode")} dc ON dc.shop = o.shop AND dc."orderId" = o.id`
-            : "");
-        measures = `COUNT(DISTINCT o.id), COUNT(*), CAST(SUM(o."totalPrice") AS BIGINT)`;
-      } else {
-        throw new Error(`No SQL for purchase kind ${kind}`);
-      }
-      const keyColumn = kind === "province" ? 'o."provinceCode"' : key;
-      await run(
-        x,
-        `${purchaseHead}
-         SELECT o.shop, o."customerId", '${kind}', ${key}, ${measures}, MIN(o."processedAt"), MAX(o."processedAt")
-         FROM ${from}
-         WHERE ${netOrders} AND ${keyColumn} IS NOT NULL
-         GROUP BY o.shop, o."customerId", ${key}
-         ON CONFLICT ("shop", "customerId", "kind", "key") DO UPDATE SET "orderCount" = excluded."orderCount",
-           "quantity" = excluded."quantity", "amount" = excluded."amount", "firstAt" = excluded."firstAt",
-           "lastAt" = excluded."lastAt"`,
-      );
-    }
+    // Every kind in one statement: the customers' counted orders and their line items are read once.
+    const kinds = PURCHASE_KINDS.map((kind) => {
+      const source = PURCHASE_SOURCES[kind];
+      const measures =
+        source.from === "orders"
+          ? `COUNT(DISTINCT o.id), COUNT(*), CAST(SUM(o."totalPrice") AS BIGINT), MIN(o."processedAt"), MAX(o."processedAt")`
+          : `COUNT(DISTINCT l."orderId"), SUM(l.quantity), CAST(SUM(l.amount) AS BIGINT), MIN(l."processedAt"), MAX(l."processedAt")`;
+      const alias = source.from === "orders" ? "o" : "l";
+      const join = source.join?.(T) ?? "";
+      return `SELECT ${alias}.shop, ${alias}."customerId", '${kind}', ${source.key}, ${measures}
+        FROM ${source.from === "orders" ? "net" : "lines"} ${alias}${join}
+        WHERE ${source.present} IS NOT NULL GROUP BY ${alias}.shop, ${alias}."customerId", ${source.key}`;
+    });
+    await run(
+      x,
+      `WITH net AS MATERIALIZED (
+         SELECT o.shop, o.id, o."customerId", o."processedAt", o."totalPrice", o."countryCode", o."provinceCode",
+           o.city, o."sourceName"
+         FROM ${T("SyncedOrder")} o ${liveCustomer} WHERE ${netOrders}
+       ), lines AS MATERIALIZED (
+         SELECT o.shop, o."customerId", o.id AS "orderId", o."processedAt", li.id AS "lineItemId", li."productId",
+           li."variantId", li.vendor, li."productType", li.quantity, li.amount
+         FROM net o JOIN ${T("SyncedLineItem")} li ON li.shop = o.shop AND li."orderId" = o.id
+       )
+       INSERT INTO ${T("CustomerPurchase")}
+         ("shop", "customerId", "kind", "key", "orderCount", "quantity", "amount", "firstAt", "lastAt")
+       ${kinds.join("\n       UNION ALL ")}`,
+    );
   }
 
   async function clearMetrics(x: Executor, shop: string, scope: CustomerScope) {
