@@ -125,6 +125,10 @@ export class EmulatorClient {
     return (await this.call<{ order: OrderRecord }>("GET", `/shops/${EmulatorClient.shop(shop)}/orders/${id}`)).order;
   }
 
+  deleteOrder(shop: string, id: number): Promise<{ deletedOrderId: number }> {
+    return this.call("DELETE", `/shops/${EmulatorClient.shop(shop)}/orders/${id}`);
+  }
+
   async payOrder(shop: string, id: number): Promise<OrderRecord> {
     return (await this.call<{ order: OrderRecord }>("POST", `/shops/${EmulatorClient.shop(shop)}/orders/${id}/pay`, {}))
       .order;

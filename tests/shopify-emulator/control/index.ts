@@ -552,6 +552,13 @@ export function registerControl(router: Router, ctx: EmulatorContext, webhooks: 
 
   route("GET", "/shops/:shop/orders/:id", (request) => ({ order: orderOf(shopOf(request), request) }));
 
+  route("DELETE", "/shops/:shop/orders/:id", (request) => {
+    const shop = shopOf(request);
+    const order = orderOf(shop, request);
+    store.deleteOrder(shop.id, order.id);
+    return { deletedOrderId: order.id };
+  });
+
   route("POST", "/shops/:shop/orders/:id/pay", (request) => {
     const shop = shopOf(request);
     const order = orderOf(shop, request);
