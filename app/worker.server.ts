@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import db from "./db.server.js";
 import { prismaInboxRepository } from "./db/inbox-repository.server.js";
+import { prismaOrderDeletion } from "./db/order-deletion.server.js";
 import { prismaPrivacyRepository } from "./db/privacy.server.js";
 import { prismaSyncStore } from "./db/sync-store.server.js";
 import { env } from "./env.server.js";
@@ -83,6 +84,7 @@ export function startBackgroundWork(): void {
     store,
     reader,
     compliance: (shop, topic, payload) => handleComplianceEvent(privacy, shop, topic, payload),
+    orderDeletions: prismaOrderDeletion(db),
     workerId: `${process.pid}-${randomUUID()}`,
     log: (message) => log(message),
   });

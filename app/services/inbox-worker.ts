@@ -1,9 +1,10 @@
 import type { CustomerFacts, OrderFacts } from "../domain/sync-records.js";
 import type { ShopifyRecordsReader } from "./reconciliation.js";
-import type { SyncStore } from "./sync-store.js";
+import type { OrderDeletionStore, SyncStore } from "./sync-store.js";
 import {
   mapCustomerPayload,
   mapDeletedCustomerId,
+  mapDeletedOrderId,
   mapOrderPayload,
   mapRefundPayload,
   UnmappablePayloadError,
@@ -57,6 +58,8 @@ export interface InboxWorkerDeps {
    */
   reader?: ShopifyRecordsReader;
   compliance?: ComplianceHandler;
+  /** Applies orders/delete and keeps deleted orders from coming back; without one, orders/delete events fail. */
+  orderDeletions?: OrderDeletionStore;
   workerId: string;
   batchSize?: number;
   leaseMs?: number;
@@ -82,6 +85,7 @@ interface ShopBatch {
   ordersToRead: Map<string, OrderFacts | null>;
   customers: Map<string, CustomerFacts>;
   deletedCustomers: Set<string>;
+  deletedOrders: Set<string>;
 }
 
 /** Keeps the newest snapshot per id within a batch (the store would ignore the older one anyway). */
@@ -143,6 +147,7 @@ export class InboxWorker {
       ordersToRead: new Map(),
       customers: new Map(),
       deletedCustomers: new Set(),
+      deletedOrders: new Set(),
     };
     const collected: InboxEvent[] = [];
     /** Events whose order is read back at the flush: a failed read fails only them. */
@@ -182,6 +187,7 @@ export class InboxWorker {
       batch.ordersToRead.clear();
       batch.customers.clear();
       batch.deletedCustomers.clear();
+      batch.deletedOrders.clear();
     };
 
     for (const event of events) {
@@ -232,6 +238,8 @@ export class InboxWorker {
       case "orders/edited":
       case "orders/fulfilled": {
         const snapshot = mapOrderPayload(payload);
+        // Shopify never restores a deleted order: a snapshot after its delete in the batch is moot.
+        if (batch.deletedOrders.has(snapshot.id)) return "collected";
         if (!reader) {
           keepNewest(batch.orders, snapshot);
           return "collected";
@@ -245,9 +253,17 @@ export class InboxWorker {
       case "refunds/create": {
         // Shopify follows a refund with orders/updated carrying it; reading the order heals a lost one.
         const { orderId } = mapRefundPayload(payload);
-        if (!reader) return "collected";
+        if (!reader || batch.deletedOrders.has(orderId)) return "collected";
         if (!batch.ordersToRead.has(orderId)) batch.ordersToRead.set(orderId, null);
         return "order read";
+      }
+      case "orders/delete": {
+        const id = mapDeletedOrderId(payload);
+        if (!this.deps.orderDeletions) throw new Error("No order deletion store is configured");
+        batch.orders.delete(id);
+        batch.ordersToRead.delete(id);
+        batch.deletedOrders.add(id);
+        return "collected";
       }
       case "customers/create":
       case "customers/update": {
@@ -291,14 +307,23 @@ export class InboxWorker {
   }
 
   private async applyBatch(shop: string, batch: ShopBatch): Promise<void> {
-    const { store } = this.deps;
+    const { store, orderDeletions } = this.deps;
     const affected = new Set<string>();
     if (batch.customers.size > 0) {
       const result = await store.upsertCustomers(shop, [...batch.customers.values()]);
       for (const id of result.affectedCustomerIds) affected.add(id);
     }
-    if (batch.orders.size > 0) {
-      const result = await store.upsertOrders(shop, [...batch.orders.values()]);
+    // A snapshot of an order deleted in an earlier batch (a reordered delivery) must not bring it back.
+    const deletedEarlier = orderDeletions
+      ? await orderDeletions.deletedOrderIds(shop, [...batch.orders.keys()])
+      : new Set<string>();
+    const orders = [...batch.orders.values()].filter((order) => !deletedEarlier.has(order.id));
+    if (orders.length > 0) {
+      const result = await store.upsertOrders(shop, orders);
+      for (const id of result.affectedCustomerIds) affected.add(id);
+    }
+    if (orderDeletions && batch.deletedOrders.size > 0) {
+      const result = await orderDeletions.deleteOrders(shop, [...batch.deletedOrders]);
       for (const id of result.affectedCustomerIds) affected.add(id);
     }
     for (const id of batch.deletedCustomers) {
