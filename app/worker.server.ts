@@ -5,6 +5,8 @@ import { prismaOrderDeletion } from "./db/order-deletion.server.js";
 import { prismaPrivacyRepository } from "./db/privacy.server.js";
 import { prismaSyncStore } from "./db/sync-store.server.js";
 import { env } from "./env.server.js";
+import { bulkOperationFinished } from "./services/bulk-finish-notifier.js";
+import { applyInboxRetention } from "./services/inbox-retention.js";
 import { InboxWorker } from "./services/inbox-worker.js";
 import { handleComplianceEvent } from "./services/privacy.js";
 import {
@@ -17,12 +19,14 @@ import {
 import { adminClientForShop } from "./shopify/offline-admin.server.js";
 
 /**
- * The process's background work: the inbox worker (woken by each recorded webhook, and every few seconds) and the
- * reconciliation schedule (on start, then every `RECONCILE_EVERY_MS`). Started once per process from
+ * The process's background work: the inbox worker (woken by each recorded webhook, and every few seconds), the
+ * reconciliation schedule (on start, then every `RECONCILE_EVERY_MS`) and the inbox retention (on start, then
+ * hourly). Started once per process from
  * entry.server.tsx; every piece skips uninstalled shops.
  */
 const INBOX_POLL_MS = Number(process.env.COHORT_INBOX_POLL_MS ?? 5_000);
 const RECONCILE_EVERY_MS = 15 * 60_000;
+const INBOX_RETENTION_EVERY_MS = 60 * 60_000;
 
 declare global {
   // One set of loops per process, even across Vite's module reloads in development.
@@ -79,12 +83,14 @@ export function startBackgroundWork(): void {
   const store = prismaSyncStore(db, env().DATABASE_URL);
   const reader = perShopReader();
   const privacy = prismaPrivacyRepository(db);
+  const inbox = prismaInboxRepository(db);
   const worker = new InboxWorker({
-    inbox: prismaInboxRepository(db),
+    inbox,
     store,
     reader,
     compliance: (shop, topic, payload) => handleComplianceEvent(privacy, shop, topic, payload),
     orderDeletions: prismaOrderDeletion(db),
+    onBulkOperationFinished: bulkOperationFinished,
     workerId: `${process.pid}-${randomUUID()}`,
     log: (message) => log(message),
   });
@@ -119,7 +125,15 @@ export function startBackgroundWork(): void {
       });
   };
 
-  const timers = [setInterval(wake, INBOX_POLL_MS), setInterval(reconcile, RECONCILE_EVERY_MS)];
+  const purgeInbox = (): void => {
+    void applyInboxRetention(inbox).catch((error: unknown) => log("inbox retention failed", error));
+  };
+
+  const timers = [
+    setInterval(wake, INBOX_POLL_MS),
+    setInterval(reconcile, RECONCILE_EVERY_MS),
+    setInterval(purgeInbox, INBOX_RETENTION_EVERY_MS),
+  ];
   for (const timer of timers) timer.unref();
   // On shutdown the loops stop touching the database, so its pool can drain and the process exit.
   const stop = (): void => timers.forEach((timer) => clearInterval(timer));
@@ -128,6 +142,7 @@ export function startBackgroundWork(): void {
   globalThis.cohortBackground = { wake };
   wake();
   reconcile();
+  purgeInbox();
 }
 
 /** Called after a webhook is recorded: apply it soon, outside the request. */

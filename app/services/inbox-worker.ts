@@ -5,6 +5,7 @@ import {
   mapCustomerPayload,
   mapDeletedCustomerId,
   mapDeletedOrderId,
+  mapFinishedBulkOperationId,
   mapOrderPayload,
   mapRefundPayload,
   UnmappablePayloadError,
@@ -31,11 +32,20 @@ export interface InboxRepository {
    * uninstalled shops are not claimed, except the compliance topics (they must be honoured after uninstall).
    */
   claim(options: { limit: number; workerId: string; leaseMs: number }): Promise<InboxEvent[]>;
+  /** Marks the events applied and blanks their payloads (the row stays, so a duplicate delivery is still dropped). */
   markProcessed(eventIds: string[], workerId: string): Promise<void>;
   /** Records why applying failed; the event stays unprocessed and is tried again on a later pass. */
   markFailed(eventId: string, workerId: string, error: string): Promise<void>;
   /** A permanently unusable event (a payload that cannot be mapped): processed, with the reason kept. */
   markRejected(eventId: string, workerId: string, error: string): Promise<void>;
+  /**
+   * Retention (inbox-retention.ts): deletes every event processed before `deleteProcessedBefore`, and blanks the
+   * payloads still kept (rejected and dead-lettered events) of events processed before `blankPayloadsBefore`.
+   */
+  purge(options: {
+    deleteProcessedBefore: Date;
+    blankPayloadsBefore: Date;
+  }): Promise<{ deleted: number; blanked: number }>;
 }
 
 export const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"] as const;
@@ -60,6 +70,11 @@ export interface InboxWorkerDeps {
   compliance?: ComplianceHandler;
   /** Applies orders/delete and keeps deleted orders from coming back; without one, orders/delete events fail. */
   orderDeletions?: OrderDeletionStore;
+  /**
+   * Told of each applied bulk_operations/finish (after it is marked processed), to wake the backfill waiting on
+   * that operation (bulk-finish-notifier.ts).
+   */
+  onBulkOperationFinished?: (shop: string, operationId: string) => void;
   workerId: string;
   batchSize?: number;
   leaseMs?: number;
@@ -74,7 +89,7 @@ export interface PassResult {
 }
 
 /** Topics recorded by the routes whose work is done elsewhere (the route itself, or the backfill). */
-const ACKNOWLEDGED_ONLY = new Set(["app/uninstalled", "app/scopes_update", "bulk_operations/finish"]);
+const ACKNOWLEDGED_ONLY = new Set(["app/uninstalled", "app/scopes_update"]);
 
 interface ShopBatch {
   orders: Map<string, OrderFacts>;
@@ -150,6 +165,8 @@ export class InboxWorker {
       deletedOrders: new Set(),
     };
     const collected: InboxEvent[] = [];
+    /** Finished bulk operations to announce once their events are marked processed. */
+    const finishedOperations: string[] = [];
     /** Events whose order is read back at the flush: a failed read fails only them. */
     const awaitingOrders: InboxEvent[] = [];
     let failed = 0;
@@ -177,12 +194,15 @@ export class InboxWorker {
             workerId,
           );
           applied += collected.length;
+          for (const operationId of finishedOperations.splice(0))
+            this.deps.onBulkOperationFinished?.(shop, operationId);
         } catch (error) {
           failed += collected.length;
           for (const event of collected) await inbox.markFailed(event.id, workerId, errorText(error));
         }
       }
       collected.length = 0;
+      finishedOperations.length = 0;
       batch.orders.clear();
       batch.ordersToRead.clear();
       batch.customers.clear();
@@ -203,6 +223,11 @@ export class InboxWorker {
           continue;
         }
         if (ACKNOWLEDGED_ONLY.has(event.topic)) {
+          collected.push(event);
+          continue;
+        }
+        if (event.topic === "bulk_operations/finish") {
+          finishedOperations.push(mapFinishedBulkOperationId(payload));
           collected.push(event);
           continue;
         }

@@ -1,6 +1,7 @@
 import db from "../db.server.js";
 import { prismaSyncStore } from "../db/sync-store.server.js";
 import { env } from "../env.server.js";
+import { bulkFinishNotifier, finishWaiterFor } from "../services/bulk-finish-notifier.js";
 import { runBackfill, type BackfillProgress, type BackfillResult, type SyncResource } from "../services/backfill.js";
 import { systemClock } from "./admin-client.server.js";
 import { bulkDownloader } from "./bulk-download.server.js";
@@ -30,6 +31,8 @@ export async function backfillShop(shop: string, options: BackfillShopOptions = 
           store: prismaSyncStore(db, env().DATABASE_URL),
           state: prismaSyncStateStore(db),
           clock: systemClock,
+          // Woken by the inbox worker's bulk_operations/finish when it runs in this process; polling stays.
+          waitForFinish: finishWaiterFor(bulkFinishNotifier, shop),
           onProgress: options.onProgress,
         },
         { shop, resource, full: options.full, signal: options.signal },

@@ -187,6 +187,7 @@ export class MemoryInbox implements InboxRepository {
       if (eventIds.includes(row.id) && row.claimedBy === workerId) {
         row.processedAt = new Date();
         row.error = null;
+        row.payload = "";
       }
     }
   }
@@ -205,6 +206,20 @@ export class MemoryInbox implements InboxRepository {
       row.error = error;
       row.processedAt = new Date();
     }
+  }
+
+  async purge(options: { deleteProcessedBefore: Date; blankPayloadsBefore: Date }) {
+    const before = this.rows.length;
+    const kept = this.rows.filter((row) => !row.processedAt || row.processedAt >= options.deleteProcessedBefore);
+    this.rows.splice(0, this.rows.length, ...kept);
+    let blanked = 0;
+    for (const row of this.rows) {
+      if (row.processedAt && row.processedAt < options.blankPayloadsBefore && row.payload !== "") {
+        row.payload = "";
+        blanked += 1;
+      }
+    }
+    return { deleted: before - this.rows.length, blanked };
   }
 
   unprocessed(): InboxRow[] {
