@@ -3,19 +3,16 @@ import db from "./db.server.js";
 import { prismaInboxRepository } from "./db/inbox-repository.server.js";
 import { prismaOrderDeletion } from "./db/order-deletion.server.js";
 import { prismaPrivacyRepository } from "./db/privacy.server.js";
+import { markShopAccessRevoked } from "./db/shops.server.js";
 import { prismaSyncStore } from "./db/sync-store.server.js";
+import { prismaWatermarks } from "./db/watermarks.server.js";
 import { env } from "./env.server.js";
 import { bulkOperationFinished } from "./services/bulk-finish-notifier.js";
 import { applyInboxRetention } from "./services/inbox-retention.js";
 import { InboxWorker } from "./services/inbox-worker.js";
 import { handleComplianceEvent } from "./services/privacy.js";
-import {
-  adminRecordsReader,
-  reconcileAll,
-  type ShopifyRecordsReader,
-  type SyncedResource,
-  type WatermarkRepository,
-} from "./services/reconciliation.js";
+import { adminRecordsReader, reconcileAll, type ShopifyRecordsReader } from "./services/reconciliation.js";
+import type { ShopAccessRevoked } from "./services/shop-access.js";
 import { adminClientForShop } from "./shopify/offline-admin.server.js";
 
 /**
@@ -32,27 +29,6 @@ declare global {
   // One set of loops per process, even across Vite's module reloads in development.
   var cohortBackground: { wake: () => void } | undefined;
 }
-
-const prismaWatermarks: WatermarkRepository = {
-  async installedShops() {
-    const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
-    return shops.map((shop) => shop.domain);
-  },
-  async isInstalled(shop) {
-    return (await db.shop.count({ where: { domain: shop, uninstalledAt: null } })) > 0;
-  },
-  async getWatermark(shop, resource: SyncedResource) {
-    const state = await db.syncState.findUnique({ where: { shop_resource: { shop, resource } } });
-    return state?.watermark ? state.watermark.toISOString().replace(/\.\d{3}Z$/, "Z") : null;
-  },
-  async setWatermark(shop, resource: SyncedResource, watermark) {
-    await db.syncState.upsert({
-      where: { shop_resource: { shop, resource } },
-      create: { shop, resource, watermark: new Date(watermark) },
-      update: { watermark: new Date(watermark) },
-    });
-  },
-};
 
 /** Reads each shop through its own throttle-aware Admin client (one bucket per shop). */
 function perShopReader(): ShopifyRecordsReader {
@@ -78,6 +54,12 @@ function log(message: string, error?: unknown): void {
   console.error(`[cohort] ${message}`, error instanceof Error ? error.message : (error ?? ""));
 }
 
+/** Shopify refused the shop's token: no more work for it until it authenticates again. */
+const stopShop: ShopAccessRevoked = async (shop, reason) => {
+  log(`Shopify refused the token of ${shop}; its work stops until it authenticates again:`, reason);
+  await markShopAccessRevoked(db, shop);
+};
+
 export function startBackgroundWork(): void {
   if (globalThis.cohortBackground || process.env.COHORT_BACKGROUND === "off") return;
   const store = prismaSyncStore(db, env().DATABASE_URL);
@@ -90,6 +72,7 @@ export function startBackgroundWork(): void {
     reader,
     compliance: (shop, topic, payload) => handleComplianceEvent(privacy, shop, topic, payload),
     orderDeletions: prismaOrderDeletion(db),
+    onAccessRevoked: stopShop,
     onBulkOperationFinished: bulkOperationFinished,
     workerId: `${process.pid}-${randomUUID()}`,
     log: (message) => log(message),
@@ -116,7 +99,7 @@ export function startBackgroundWork(): void {
   const reconcile = (): void => {
     if (reconciling) return;
     reconciling = true;
-    void reconcileAll({ reader, store, watermarks: prismaWatermarks }, (shop, error) =>
+    void reconcileAll({ reader, store, watermarks: prismaWatermarks(db), onAccessRevoked: stopShop }, (shop, error) =>
       log(`reconciliation of ${shop} failed`, error),
     )
       .catch((error: unknown) => log("reconciliation failed", error))

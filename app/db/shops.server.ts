@@ -16,6 +16,14 @@ export async function markShopUninstalled(db: Database, domain: string): Promise
   ]);
 }
 
+/**
+ * Shopify refused the shop's offline token (401): as after app/uninstalled, its sessions go and background work
+ * skips it, until the next authentication (afterAuth → markShopInstalled) makes it usable again.
+ */
+export async function markShopAccessRevoked(db: Database, domain: string): Promise<void> {
+  await markShopUninstalled(db, domain);
+}
+
 export async function updateShopScopes(db: Database, domain: string, scopes: string): Promise<void> {
   await db.$transaction([
     db.session.updateMany({ where: { shop: domain }, data: { scope: scopes } }),

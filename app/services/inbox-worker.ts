@@ -1,5 +1,6 @@
 import type { CustomerFacts, OrderFacts } from "../domain/sync-records.js";
 import type { ShopifyRecordsReader } from "./reconciliation.js";
+import { isAccessRevoked, revokedAccessReason, type ShopAccessRevoked } from "./shop-access.js";
 import type { OrderDeletionStore, SyncStore } from "./sync-store.js";
 import {
   mapCustomerPayload,
@@ -75,6 +76,11 @@ export interface InboxWorkerDeps {
    * that operation (bulk-finish-notifier.ts).
    */
   onBulkOperationFinished?: (shop: string, operationId: string) => void;
+  /**
+   * Called once when Shopify refuses the shop's token (401) during a pass: the shop's remaining events of the batch
+   * are released untouched, and the adapter stops the shop's work until it authenticates again (shop-access.ts).
+   */
+  onAccessRevoked?: ShopAccessRevoked;
   workerId: string;
   batchSize?: number;
   leaseMs?: number;
@@ -172,6 +178,11 @@ export class InboxWorker {
     let failed = 0;
     let rejected = 0;
     let applied = 0;
+    /** Set when Shopify refused the shop's token: nothing more is tried for the shop in this pass. */
+    let revoked: Error | null = null;
+    const noteFailure = (error: unknown): void => {
+      if (!revoked && isAccessRevoked(error)) revoked = error;
+    };
 
     const flush = async (): Promise<void> => {
       if (batch.ordersToRead.size > 0) {
@@ -179,6 +190,7 @@ export class InboxWorker {
           await this.readOrders(shop, batch);
           collected.push(...awaitingOrders);
         } catch (error) {
+          noteFailure(error);
           failed += awaitingOrders.length;
           for (const event of awaitingOrders) await inbox.markFailed(event.id, workerId, errorText(error));
         }
@@ -211,6 +223,11 @@ export class InboxWorker {
     };
 
     for (const event of events) {
+      if (revoked) {
+        failed += 1;
+        await inbox.markFailed(event.id, workerId, errorText(revoked));
+        continue;
+      }
       try {
         const payload: unknown = JSON.parse(event.payload);
         if (isComplianceTopic(event.topic)) {
@@ -238,12 +255,15 @@ export class InboxWorker {
           rejected += 1;
           await inbox.markRejected(event.id, workerId, errorText(error));
         } else {
+          noteFailure(error);
           failed += 1;
           await inbox.markFailed(event.id, workerId, errorText(error));
         }
       }
     }
     await flush();
+    const refusal = revoked as Error | null;
+    if (refusal) await this.deps.onAccessRevoked?.(shop, revokedAccessReason(refusal));
     return { applied, failed, rejected };
   }
 
