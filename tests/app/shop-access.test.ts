@@ -98,7 +98,7 @@ describe.each(await providers())("background work when Shopify refuses the token
     await h.control.revokeTokens(SHOP);
     const store = new MemorySyncStore();
     const worker = new InboxWorker({
-      inbox: prismaInboxRepository(db, { retryDelayMs: 0 }),
+      inbox: prismaInboxRepository(db),
       store,
       reader,
       onAccessRevoked,
