@@ -78,7 +78,8 @@ export interface InboxWorkerDeps {
   onBulkOperationFinished?: (shop: string, operationId: string) => void;
   /**
    * Called once when Shopify refuses the shop's token (401) during a pass: the shop's remaining events of the batch
-   * are released untouched, and the adapter stops the shop's work until it authenticates again (shop-access.ts).
+   * fail without being tried, and the adapter stops the shop's work until it authenticates again (shop-access.ts),
+   * when they are released.
    */
   onAccessRevoked?: ShopAccessRevoked;
   workerId: string;
@@ -206,8 +207,9 @@ export class InboxWorker {
             workerId,
           );
           applied += collected.length;
-          for (const operationId of finishedOperations.splice(0))
+          for (const operationId of finishedOperations.splice(0)) {
             this.deps.onBulkOperationFinished?.(shop, operationId);
+          }
         } catch (error) {
           failed += collected.length;
           for (const event of collected) await inbox.markFailed(event.id, workerId, errorText(error));
