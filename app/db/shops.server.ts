@@ -1,12 +1,24 @@
 import type { Database } from "./client.server.js";
 
 /** Shop lifecycle records. Every query names the shop: one shop never touches another's rows. */
+/**
+ * Called after every authentication. A shop coming back (reinstalled, or authenticated again after Shopify refused
+ * its token) gets its waiting webhooks released at once, instead of after the retry delay of their failed attempt;
+ * nobody holds them meanwhile, since workers do not claim an uninstalled shop's events.
+ */
 export async function markShopInstalled(db: Database, domain: string, scopes: string | null): Promise<void> {
+  const before = await db.shop.findUnique({ where: { domain }, select: { uninstalledAt: true } });
   await db.shop.upsert({
     where: { domain },
     create: { domain, scopes },
     update: { scopes, uninstalledAt: null },
   });
+  if (before?.uninstalledAt) {
+    await db.webhookEvent.updateMany({
+      where: { shop: domain, processedAt: null, claimedUntil: { not: null } },
+      data: { claimedUntil: null, claimedBy: null },
+    });
+  }
 }
 
 export async function markShopUninstalled(db: Database, domain: string): Promise<void> {
@@ -14,6 +26,14 @@ export async function markShopUninstalled(db: Database, domain: string): Promise
     db.session.deleteMany({ where: { shop: domain } }),
     db.shop.updateMany({ where: { domain }, data: { uninstalledAt: new Date() } }),
   ]);
+}
+
+/**
+ * Shopify refused the shop's offline token (401): as after app/uninstalled, its sessions go and background work
+ * skips it, until the next authentication (afterAuth → markShopInstalled) makes it usable again.
+ */
+export async function markShopAccessRevoked(db: Database, domain: string): Promise<void> {
+  await markShopUninstalled(db, domain);
 }
 
 export async function updateShopScopes(db: Database, domain: string, scopes: string): Promise<void> {

@@ -19,6 +19,7 @@ const REQUIRED_TOPICS = [
   "orders/updated",
   "orders/paid",
   "orders/cancelled",
+  "orders/delete",
   "refunds/create",
   "customers/create",
   "customers/update",

@@ -1,0 +1,6 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { receiveWebhook } from "../shopify/receive-webhook.server.js";
+import { notifyInbox } from "../worker.server.js";
+
+export const action = ({ request }: ActionFunctionArgs) =>
+  receiveWebhook(request, "orders/delete", async () => notifyInbox());
