@@ -89,6 +89,9 @@ export function sqliteFactWriter(filename: string): FactWriter {
   const customerDeleted = db.prepare<[string, string], { one: number }>(
     `SELECT 1 AS one FROM "SyncedCustomer" WHERE "shop" = ? AND "id" = ? AND "deletedAt" IS NOT NULL`,
   );
+  const orderDeleted = db.prepare<[string, string], { one: number }>(
+    `SELECT 1 AS one FROM "DeletedOrder" WHERE "shop" = ? AND "id" = ?`,
+  );
   const upsertOrder = db.prepare(upsertNewerSql("SyncedOrder", ORDER_COLUMNS));
   const deleteChildren = ORDER_CHILD_TABLES.map((table) =>
     db.prepare(`DELETE FROM "${table}" WHERE "shop" = ? AND "orderId" = ?`),
@@ -127,6 +130,8 @@ export function sqliteFactWriter(filename: string): FactWriter {
     };
     const written: OrderFacts[] = [];
     for (const order of newest) {
+      // A deleted order stays deleted, whatever a late snapshot (or an export begun before) says.
+      if (orderDeleted.get(shop, order.id) !== undefined) continue;
       const before = orderBefore.get(shop, order.id);
       const gone = erased(order);
       const customerId = gone ? null : order.customerId;

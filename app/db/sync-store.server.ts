@@ -275,7 +275,19 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
     return out;
   }
 
-  async function upsertOrderChunk(x: Executor, shop: string, orders: OrderFacts[], result: UpsertResult) {
+  async function upsertOrderChunk(x: Executor, shop: string, chunk: OrderFacts[], result: UpsertResult) {
+    // A deleted order stays deleted, whatever a late snapshot (or an export begun before) says.
+    const deletedOrders = new Set(
+      (
+        await selectWhereIn<{ id: string }>(
+          x,
+          `SELECT "id" FROM ${T("DeletedOrder")} WHERE "shop" = ${L(shop)} AND "id"`,
+          chunk.map((o) => o.id),
+        )
+      ).map((r) => r.id),
+    );
+    const orders = chunk.filter((o) => !deletedOrders.has(o.id));
+    result.stale += chunk.length - orders.length;
     const ids = orders.map((o) => o.id);
     const before = await selectWhereIn<{ id: string; customerId: string | null }>(
       x,

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { applyMigrations } from "../../app/db/migrate.server.js";
+import { prismaOrderDeletion } from "../../app/db/order-deletion.server.js";
 import { prismaSyncStore } from "../../app/db/sync-store.server.js";
 import { computeCustomerMetrics, type CustomerMetricsFacts } from "../../app/domain/metrics.js";
 import type { CustomerFacts, OrderFacts } from "../../app/domain/sync-records.js";
@@ -308,6 +309,23 @@ describe.each(variants)("sync store on %s", (_name, provider) => {
     expect(late).toEqual({ written: 0, stale: 1, affectedCustomerIds: [] });
     expect(lateOrder).toEqual({ written: 1, stale: 0, affectedCustomerIds: [] });
     expect(await store.customerMetrics(SHOP)).toEqual([]);
+  });
+});
+
+describe.each(variants)("order deletion on %s", (_name, variant) => {
+  it("given a deleted order, when a late snapshot of it arrives, then it stays deleted and counts as stale", async () => {
+    const random = randomSource(6);
+    const { db, url } = await openDatabase(variant.provider);
+    const store = prismaSyncStore(db, url, { sqliteFactWriter: variant.writer });
+    await store.upsertCustomers(SHOP, [customerSnapshot(random, "1", 5)]);
+    await store.upsertOrders(SHOP, [orderSnapshot(random, "100", "1", 5), orderSnapshot(random, "101", "1", 5)]);
+
+    await prismaOrderDeletion(db).deleteOrders(SHOP, ["100"]);
+    const late = await store.upsertOrders(SHOP, [orderSnapshot(random, "100", "1", 60)]);
+
+    expect(late).toEqual({ written: 0, stale: 1, affectedCustomerIds: [] });
+    expect((await db.syncedOrder.findMany({ where: { shop: SHOP } })).map((o) => o.id)).toEqual(["101"]);
+    expect(await db.syncedLineItem.count({ where: { shop: SHOP, orderId: "100" } })).toBe(0);
   });
 });
 
