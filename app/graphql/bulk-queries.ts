@@ -4,6 +4,7 @@
  * `withSearch`. Bulk limits: at most five connections, nested at most two deep — which is why product collections
  * come from their own export (orders → lineItems → product → collections would be three deep).
  */
+import { withFragmentsInlined } from "./inline-fragments.js";
 import { LINE_ITEM_FIELDS_FRAGMENT, ORDER_FIELDS_FRAGMENT } from "./order-fields.js";
 
 const ORDERS_EXPORT_OPERATION = `#graphql
@@ -29,8 +30,10 @@ const ORDERS_EXPORT_OPERATION = `#graphql
   }
 `;
 
-/** Orders with their line items (the fields in `order-fields.ts`), fragments appended. */
-export const ORDERS_BULK_QUERY = ORDERS_EXPORT_OPERATION + ORDER_FIELDS_FRAGMENT + LINE_ITEM_FIELDS_FRAGMENT;
+/** Orders with their line items (the fields in `order-fields.ts`), the fragments spliced in. */
+export const ORDERS_BULK_QUERY = withFragmentsInlined(
+  ORDERS_EXPORT_OPERATION + ORDER_FIELDS_FRAGMENT + LINE_ITEM_FIELDS_FRAGMENT,
+);
 
 export const CUSTOMERS_BULK_QUERY = `#graphql
   query CohortCustomersExport {
