@@ -2,6 +2,7 @@ import Sqlite from "better-sqlite3";
 import { normaliseTags } from "../domain/metrics.js";
 import type { CustomerFacts, OrderFacts } from "../domain/sync-records.js";
 import type { UpsertResult } from "../services/sync-store.js";
+import { WAL_AUTOCHECKPOINT_PAGES } from "./client.server.js";
 import {
   COLLECTION_COLUMNS,
   CUSTOMER_COLUMNS,
@@ -82,6 +83,7 @@ export function sqliteFactWriter(filename: string): FactWriter {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma("busy_timeout = 0");
+  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
 
   const orderBefore = db.prepare<[string, string], { customerId: string | null }>(
     `SELECT "customerId" FROM "SyncedOrder" WHERE "shop" = ? AND "id" = ?`,

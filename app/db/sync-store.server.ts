@@ -38,8 +38,8 @@ import {
  * adapter's schema.
  */
 type Executor = Pick<Database, "$executeRawUnsafe" | "$queryRawUnsafe">;
-/** The customers a metrics statement covers: an id list, or every customer id from `from` to `to` inclusive. */
-type CustomerScope = { ids: string[] } | { from: string; to: string };
+/** The customers a metrics statement covers: an id list, or every id from `from` up to `before` (excluded). */
+type CustomerScope = { ids: string[] } | { from: string; before: string | null };
 
 /** Rows per multi-row statement: big enough to amortise each statement, small enough to stay a few 100 kB. */
 const ROWS_PER_STATEMENT = 1000;
@@ -197,11 +197,14 @@ export interface SyncStoreOptions {
    * which stays as the reference it is tested against and is what PostgreSQL always uses.
    */
   sqliteFactWriter?: "driver" | "prisma";
+  /** Customers per transaction of `recomputeAllMetrics`. */
+  recomputeChunk?: number;
 }
 
 export function prismaSyncStore(db: Database, databaseUrl: string, options: SyncStoreOptions = {}): SyncStore {
   const dialect = dialectFor(databaseUrl);
   const target = parseDatabaseUrl(databaseUrl);
+  const recomputeChunk = options.recomputeChunk ?? RECOMPUTE_CHUNK;
   const driverWriter =
     target.provider === "sqlite" && target.filename !== ":memory:" && options.sqliteFactWriter !== "prisma"
       ? sqliteFactWriterFor(target.filename)
@@ -339,7 +342,7 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
   /** The customer filter of a metrics statement. */
   function customerFilter(column: string, scope: CustomerScope): string {
     if ("ids" in scope) return ` AND ${column} IN (${list(scope.ids)})`;
-    return ` AND ${column} >= ${L(scope.from)} AND ${column} <= ${L(scope.to)}`;
+    return ` AND ${column} >= ${L(scope.from)}` + (scope.before === null ? "" : ` AND ${column} < ${L(scope.before)}`);
   }
 
   async function writeMetrics(x: Executor, shop: string, scope: CustomerScope) {
@@ -501,13 +504,15 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
       // Ranges of customers, one short transaction each: a whole-shop transaction would hold SQLite's write lock
       // for seconds and stall webhook acknowledgement; metrics are never empty in between, unlike clear-then-fill.
       // A range (not an id list) lets each statement walk the customer index once.
-      const customers = await query<{ id: string }>(
+      // Only where each range starts, not every id: a large shop has hundreds of thousands.
+      const starts = await query<{ id: string }>(
         db,
-        `SELECT id FROM ${T("SyncedCustomer")} WHERE shop = ${L(shop)} ORDER BY id`,
+        `SELECT id FROM (
+           SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS position FROM ${T("SyncedCustomer")} WHERE shop = ${L(shop)}
+         ) numbered WHERE position % ${recomputeChunk} = 0 ORDER BY id`,
       );
-      const ids = customers.map((row) => row.id);
-      for (let start = 0; start < ids.length; start += RECOMPUTE_CHUNK) {
-        const scope = { from: ids[start]!, to: ids[Math.min(start + RECOMPUTE_CHUNK, ids.length) - 1]! };
+      for (const [index, start] of starts.entries()) {
+        const scope = { from: start.id, before: starts[index + 1]?.id ?? null };
         await db.$transaction(async (tx) => {
           await clearMetrics(tx, shop, scope);
           await writeMetrics(tx, shop, scope);

@@ -44,7 +44,8 @@ async function openDatabase(provider: "sqlite" | "postgresql") {
 
 async function openStore(variant: StoreVariant): Promise<SyncStore> {
   const { db, url } = await openDatabase(variant.provider);
-  return prismaSyncStore(db, url, { sqliteFactWriter: variant.writer });
+  // Small recompute ranges, so a full recompute crosses range boundaries.
+  return prismaSyncStore(db, url, { sqliteFactWriter: variant.writer, recomputeChunk: 3 });
 }
 
 /**
