@@ -17,13 +17,14 @@ import { adminClientForShop } from "./shopify/offline-admin.server.js";
 
 /**
  * The process's background work: the inbox worker (woken by each recorded webhook, and every few seconds), the
- * reconciliation schedule (on start, then every `RECONCILE_EVERY_MS`) and the inbox retention (on start, then
- * hourly). Started once per process from
+ * reconciliation schedule (on start, then every `RECONCILE_EVERY_MS`), the inbox retention (on start, then
+ * hourly) and the sweep that starts or resumes unfinished backfills (on start, then every minute). Started once per process from
  * entry.server.tsx; every piece skips uninstalled shops.
  */
 const INBOX_POLL_MS = Number(process.env.COHORT_INBOX_POLL_MS ?? 5_000);
 const RECONCILE_EVERY_MS = 15 * 60_000;
 const INBOX_RETENTION_EVERY_MS = 60 * 60_000;
+const BACKFILL_SWEEP_EVERY_MS = Number(process.env.COHORT_BACKFILL_SWEEP_MS ?? 60_000);
 
 declare global {
   // One set of loops per process, even across Vite's module reloads in development.
@@ -112,8 +113,15 @@ export function startBackgroundWork(): void {
     void applyInboxRetention(inbox).catch((error: unknown) => log("inbox retention failed", error));
   };
 
+  const sweepBackfills = (): void => {
+    void import("./shopify/backfill-runner.server.js")
+      .then(({ scheduleAwaitingBackfills }) => scheduleAwaitingBackfills())
+      .catch((error: unknown) => log("backfill sweep failed", error));
+  };
+
   const timers = [
     setInterval(wake, INBOX_POLL_MS),
+    setInterval(sweepBackfills, BACKFILL_SWEEP_EVERY_MS),
     setInterval(reconcile, RECONCILE_EVERY_MS),
     setInterval(purgeInbox, INBOX_RETENTION_EVERY_MS),
   ];
@@ -126,6 +134,7 @@ export function startBackgroundWork(): void {
   wake();
   reconcile();
   purgeInbox();
+  sweepBackfills();
 }
 
 /** Called after a webhook is recorded: apply it soon, outside the request. */

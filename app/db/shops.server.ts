@@ -42,3 +42,27 @@ export async function updateShopScopes(db: Database, domain: string, scopes: str
     db.shop.updateMany({ where: { domain }, data: { scopes } }),
   ]);
 }
+
+/**
+ * Installed shops whose backfill of one of these resources never completed: not started, interrupted, or failed
+ * before `retryFailedBefore` (a failed one waits, instead of hammering Shopify every sweep).
+ */
+export async function shopsAwaitingBackfill(
+  db: Database,
+  resources: readonly string[],
+  retryFailedBefore: Date,
+): Promise<string[]> {
+  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+  const awaiting: string[] = [];
+  for (const { domain } of shops) {
+    const states = await db.syncState.findMany({ where: { shop: domain, resource: { in: [...resources] } } });
+    const waiting = resources.some((resource) => {
+      const state = states.find((candidate) => candidate.resource === resource);
+      if (!state) return true;
+      if (state.status === "failed") return state.updatedAt < retryFailedBefore;
+      return state.status !== "completed";
+    });
+    if (waiting) awaiting.push(domain);
+  }
+  return awaiting.sort();
+}

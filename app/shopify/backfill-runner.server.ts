@@ -1,5 +1,5 @@
 import db from "../db.server.js";
-import { markShopAccessRevoked } from "../db/shops.server.js";
+import { markShopAccessRevoked, shopsAwaitingBackfill } from "../db/shops.server.js";
 import { prismaSyncStore } from "../db/sync-store.server.js";
 import { env } from "../env.server.js";
 import { bulkFinishNotifier, finishWaiterFor } from "../services/bulk-finish-notifier.js";
@@ -77,6 +77,21 @@ export function scheduleInstallBackfill(shop: string): void {
     })
     .finally(() => running.delete(shop));
   running.set(shop, work);
+}
+
+/** How long a failed backfill waits before the sweep tries it again. */
+const FAILED_BACKFILL_RETRY_MS = 15 * 60_000;
+
+/**
+ * The background worker's sweep (on start, then every minute): starts or resumes the backfill of every installed
+ * shop whose backfill never completed. It is what backfills a new shop when the web process runs with
+ * COHORT_BACKGROUND=off beside `npm run worker` (the web process's install hook then only records the install),
+ * and what resumes backfills interrupted by a restart.
+ */
+export async function scheduleAwaitingBackfills(now = Date.now()): Promise<string[]> {
+  const shops = await shopsAwaitingBackfill(db, SYNC_RESOURCES, new Date(now - FAILED_BACKFILL_RETRY_MS));
+  for (const shop of shops) scheduleInstallBackfill(shop);
+  return shops;
 }
 
 export interface SyncStatusRow {

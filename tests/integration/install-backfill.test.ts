@@ -69,3 +69,51 @@ describe.each(await providers())("a new install on a 10,000-order store, on %s",
     expect(await store.customerMetrics(SHOP)).toEqual(incremental);
   }, 240_000);
 });
+
+describe("a new install with the worker in its own process (COHORT_BACKGROUND=off in the web process)", () => {
+  let database: TestDatabase;
+  let stack: AppStack;
+  let db: Database;
+  const shop = "split-demo.myshopify.com";
+
+  beforeAll(async () => {
+    database = await freshDatabase("sqlite");
+    stack = await startAppStack({
+      databaseUrl: database.url,
+      separateWorker: true,
+      extraEnv: { COHORT_BACKFILL_SWEEP_MS: "500" },
+    });
+    await stack.control.createShop({ domain: shop, name: "Split Demo" });
+    await stack.control.seed(shop, { seed: "2027", customers: 200, orders: 1_000 });
+    db = createDatabase(database.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await db?.$disconnect();
+    await stack?.stop();
+    await database?.drop();
+  });
+
+  it("given the merchant opens the app, when the web process only records the install, then the worker's sweep backfills the shop", async () => {
+    const host = Buffer.from("admin.shopify.com/store/split-demo").toString("base64").replace(/=+$/, "");
+    const token = mintSessionToken(stack.emulator.context, { shopDomain: shop });
+    const response = await fetch(
+      `${stack.appUrl}/app?embedded=1&shop=${shop}&host=${host}&id_token=${encodeURIComponent(token)}`,
+      { headers: BROWSER_HEADERS },
+    );
+    expect(response.status, stack.logs.join("")).toBe(200);
+
+    const states = await waitFor(async () => {
+      const rows = await db.syncState.findMany({ where: { shop } });
+      const failed = rows.find((state) => state.status === "failed");
+      if (failed) throw new Error(`backfill failed: ${failed.lastError}`);
+      return rows.length === 2 && rows.every((state) => state.status === "completed") ? rows : null;
+    }, 120_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${stack.logs.join("")}`);
+    });
+
+    expect(states.map((state) => state.resource).sort()).toEqual(["customers", "orders"]);
+    expect(await db.syncedOrder.count({ where: { shop } })).toBe(1_000);
+    expect(await db.customerMetrics.count({ where: { shop } })).toBe(200);
+  }, 180_000);
+});
