@@ -145,6 +145,15 @@ console.log(
     appRatioToCeiling: round(
       orders.processedCount / (orderSeconds - (phases["orders:downloading"] ?? 0)) / (ceilingOrders / insertSeconds),
     ),
+    // The ingest alone (download, parse, upsert), without the metrics recompute after it.
+    ingestOrdersPerSecond: Math.round(
+      orders.processedCount / ((phases["orders:metrics"] ?? 0) - (phases["orders:downloading"] ?? 0)),
+    ),
+    ingestRatioToCeiling: round(
+      orders.processedCount /
+        ((phases["orders:metrics"] ?? 0) - (phases["orders:downloading"] ?? 0)) /
+        (ceilingOrders / insertSeconds),
+    ),
     peakRssByPhase,
     orderPhases: Object.fromEntries(
       Object.entries(phases)
