@@ -205,9 +205,10 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
   const dialect = dialectFor(databaseUrl);
   const target = parseDatabaseUrl(databaseUrl);
   const recomputeChunk = options.recomputeChunk ?? RECOMPUTE_CHUNK;
+  // Opened on the first write: a store that only reads metrics needs no second connection.
   const driverWriter =
     target.provider === "sqlite" && target.filename !== ":memory:" && options.sqliteFactWriter !== "prisma"
-      ? sqliteFactWriterFor(target.filename)
+      ? () => sqliteFactWriterFor(target.filename)
       : null;
   const T = dialect.table;
 
@@ -422,7 +423,7 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
 
   return {
     async upsertOrders(shop, orders) {
-      if (driverWriter) return driverWriter.upsertOrders(shop, orders);
+      if (driverWriter) return driverWriter().upsertOrders(shop, orders);
       const result: UpsertResult = { written: 0, stale: 0, affectedCustomerIds: [] };
       const newest = newestById(orders);
       result.stale = orders.length - newest.length;
@@ -437,7 +438,7 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
     },
 
     async upsertCustomers(shop, customers) {
-      if (driverWriter) return driverWriter.upsertCustomers(shop, customers);
+      if (driverWriter) return driverWriter().upsertCustomers(shop, customers);
       const result: UpsertResult = { written: 0, stale: 0, affectedCustomerIds: [] };
       const newest = newestById(customers);
       result.stale = customers.length - newest.length;
