@@ -1,23 +1,24 @@
 import { randomUUID } from "node:crypto";
 import db from "./db.server.js";
 import { prismaInboxRepository } from "./db/inbox-repository.server.js";
+import { prismaOrderDeletion } from "./db/order-deletion.server.js";
 import { prismaPrivacyRepository } from "./db/privacy.server.js";
+import { markShopAccessRevoked } from "./db/shops.server.js";
 import { prismaSyncStore } from "./db/sync-store.server.js";
+import { prismaWatermarks } from "./db/watermarks.server.js";
 import { env } from "./env.server.js";
+import { bulkOperationFinished } from "./services/bulk-finish-notifier.js";
+import { applyInboxRetention } from "./services/inbox-retention.js";
 import { InboxWorker } from "./services/inbox-worker.js";
 import { handleComplianceEvent } from "./services/privacy.js";
-import {
-  adminRecordsReader,
-  reconcileAll,
-  type ShopifyRecordsReader,
-  type SyncedResource,
-  type WatermarkRepository,
-} from "./services/reconciliation.js";
+import { adminRecordsReader, reconcileAll, type ShopifyRecordsReader } from "./services/reconciliation.js";
+import type { ShopAccessRevoked } from "./services/shop-access.js";
 import { adminClientForShop } from "./shopify/offline-admin.server.js";
 
 /**
- * The process's background work: the inbox worker (woken by each recorded webhook, and every few seconds) and the
- * reconciliation schedule (on start, then every `RECONCILE_EVERY_MS`). Started once per process from
+ * The process's background work: the inbox worker (woken by each recorded webhook, and every few seconds), the
+ * reconciliation schedule (on start, then every `RECONCILE_EVERY_MS`), the inbox retention (on start, then
+ * hourly) and the sweep that starts or resumes unfinished backfills (on start, then every minute). Started once per process from
  * entry.server.tsx; every piece skips uninstalled shops.
  */
 const INBOX_POLL_MS = Number(process.env.COHORT_INBOX_POLL_MS ?? 5_000);
@@ -27,32 +28,13 @@ const INBOX_POLL_MS = Number(process.env.COHORT_INBOX_POLL_MS ?? 5_000);
  */
 const INBOX_BATCH = Number(process.env.COHORT_INBOX_BATCH ?? 200);
 const RECONCILE_EVERY_MS = 15 * 60_000;
+const INBOX_RETENTION_EVERY_MS = 60 * 60_000;
+const BACKFILL_SWEEP_EVERY_MS = Number(process.env.COHORT_BACKFILL_SWEEP_MS ?? 60_000);
 
 declare global {
   // One set of loops per process, even across Vite's module reloads in development.
   var cohortBackground: { wake: () => void } | undefined;
 }
-
-const prismaWatermarks: WatermarkRepository = {
-  async installedShops() {
-    const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
-    return shops.map((shop) => shop.domain);
-  },
-  async isInstalled(shop) {
-    return (await db.shop.count({ where: { domain: shop, uninstalledAt: null } })) > 0;
-  },
-  async getWatermark(shop, resource: SyncedResource) {
-    const state = await db.syncState.findUnique({ where: { shop_resource: { shop, resource } } });
-    return state?.watermark ? state.watermark.toISOString().replace(/\.\d{3}Z$/, "Z") : null;
-  },
-  async setWatermark(shop, resource: SyncedResource, watermark) {
-    await db.syncState.upsert({
-      where: { shop_resource: { shop, resource } },
-      create: { shop, resource, watermark: new Date(watermark) },
-      update: { watermark: new Date(watermark) },
-    });
-  },
-};
 
 /** Reads each shop through its own throttle-aware Admin client (one bucket per shop). */
 function perShopReader(): ShopifyRecordsReader {
@@ -78,16 +60,26 @@ function log(message: string, error?: unknown): void {
   console.error(`[cohort] ${message}`, error instanceof Error ? error.message : (error ?? ""));
 }
 
+/** Shopify refused the shop's token: no more work for it until it authenticates again. */
+const stopShop: ShopAccessRevoked = async (shop, reason) => {
+  log(`Shopify refused the token of ${shop}; its work stops until it authenticates again:`, reason);
+  await markShopAccessRevoked(db, shop);
+};
+
 export function startBackgroundWork(): void {
   if (globalThis.cohortBackground || process.env.COHORT_BACKGROUND === "off") return;
   const store = prismaSyncStore(db, env().DATABASE_URL);
   const reader = perShopReader();
   const privacy = prismaPrivacyRepository(db);
+  const inbox = prismaInboxRepository(db);
   const worker = new InboxWorker({
-    inbox: prismaInboxRepository(db),
+    inbox,
     store,
     reader,
     compliance: (shop, topic, payload) => handleComplianceEvent(privacy, shop, topic, payload),
+    orderDeletions: prismaOrderDeletion(db),
+    onAccessRevoked: stopShop,
+    onBulkOperationFinished: bulkOperationFinished,
     workerId: `${process.pid}-${randomUUID()}`,
     batchSize: INBOX_BATCH,
     log: (message) => log(message),
@@ -114,7 +106,7 @@ export function startBackgroundWork(): void {
   const reconcile = (): void => {
     if (reconciling) return;
     reconciling = true;
-    void reconcileAll({ reader, store, watermarks: prismaWatermarks }, (shop, error) =>
+    void reconcileAll({ reader, store, watermarks: prismaWatermarks(db), onAccessRevoked: stopShop }, (shop, error) =>
       log(`reconciliation of ${shop} failed`, error),
     )
       .catch((error: unknown) => log("reconciliation failed", error))
@@ -123,7 +115,22 @@ export function startBackgroundWork(): void {
       });
   };
 
-  const timers = [setInterval(wake, INBOX_POLL_MS), setInterval(reconcile, RECONCILE_EVERY_MS)];
+  const purgeInbox = (): void => {
+    void applyInboxRetention(inbox).catch((error: unknown) => log("inbox retention failed", error));
+  };
+
+  const sweepBackfills = (): void => {
+    void import("./shopify/backfill-runner.server.js")
+      .then(({ scheduleAwaitingBackfills }) => scheduleAwaitingBackfills())
+      .catch((error: unknown) => log("backfill sweep failed", error));
+  };
+
+  const timers = [
+    setInterval(wake, INBOX_POLL_MS),
+    setInterval(sweepBackfills, BACKFILL_SWEEP_EVERY_MS),
+    setInterval(reconcile, RECONCILE_EVERY_MS),
+    setInterval(purgeInbox, INBOX_RETENTION_EVERY_MS),
+  ];
   for (const timer of timers) timer.unref();
   // On shutdown the loops stop touching the database, so its pool can drain and the process exit.
   const stop = (): void => timers.forEach((timer) => clearInterval(timer));
@@ -132,6 +139,8 @@ export function startBackgroundWork(): void {
   globalThis.cohortBackground = { wake };
   wake();
   reconcile();
+  purgeInbox();
+  sweepBackfills();
 }
 
 /** Called after a webhook is recorded: apply it soon, outside the request. */

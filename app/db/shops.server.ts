@@ -1,12 +1,24 @@
 import type { Database } from "./client.server.js";
 
 /** Shop lifecycle records. Every query names the shop: one shop never touches another's rows. */
+/**
+ * Called after every authentication. A shop coming back (reinstalled, or authenticated again after Shopify refused
+ * its token) gets its waiting webhooks released at once, instead of after the retry delay of their failed attempt;
+ * nobody holds them meanwhile, since workers do not claim an uninstalled shop's events.
+ */
 export async function markShopInstalled(db: Database, domain: string, scopes: string | null): Promise<void> {
+  const before = await db.shop.findUnique({ where: { domain }, select: { uninstalledAt: true } });
   await db.shop.upsert({
     where: { domain },
     create: { domain, scopes },
     update: { scopes, uninstalledAt: null },
   });
+  if (before?.uninstalledAt) {
+    await db.webhookEvent.updateMany({
+      where: { shop: domain, processedAt: null, claimedUntil: { not: null } },
+      data: { claimedUntil: null, claimedBy: null },
+    });
+  }
 }
 
 export async function markShopUninstalled(db: Database, domain: string): Promise<void> {
@@ -16,9 +28,41 @@ export async function markShopUninstalled(db: Database, domain: string): Promise
   ]);
 }
 
+/**
+ * Shopify refused the shop's offline token (401): as after app/uninstalled, its sessions go and background work
+ * skips it, until the next authentication (afterAuth → markShopInstalled) makes it usable again.
+ */
+export async function markShopAccessRevoked(db: Database, domain: string): Promise<void> {
+  await markShopUninstalled(db, domain);
+}
+
 export async function updateShopScopes(db: Database, domain: string, scopes: string): Promise<void> {
   await db.$transaction([
     db.session.updateMany({ where: { shop: domain }, data: { scope: scopes } }),
     db.shop.updateMany({ where: { domain }, data: { scopes } }),
   ]);
+}
+
+/**
+ * Installed shops whose backfill of one of these resources never completed: not started, interrupted, or failed
+ * before `retryFailedBefore` (a failed one waits, instead of hammering Shopify every sweep).
+ */
+export async function shopsAwaitingBackfill(
+  db: Database,
+  resources: readonly string[],
+  retryFailedBefore: Date,
+): Promise<string[]> {
+  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+  const awaiting: string[] = [];
+  for (const { domain } of shops) {
+    const states = await db.syncState.findMany({ where: { shop: domain, resource: { in: [...resources] } } });
+    const waiting = resources.some((resource) => {
+      const state = states.find((candidate) => candidate.resource === resource);
+      if (!state) return true;
+      if (state.status === "failed") return state.updatedAt < retryFailedBefore;
+      return state.status !== "completed";
+    });
+    if (waiting) awaiting.push(domain);
+  }
+  return awaiting.sort();
 }

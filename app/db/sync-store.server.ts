@@ -1,17 +1,34 @@
 import {
   isoInstant,
   normaliseTags,
-  presentText,
   PURCHASE_KINDS,
   sortPurchases,
   type CustomerMetricsFacts,
   type PurchaseKind,
 } from "../domain/metrics.js";
-import { formatMoney, parseMoney } from "../domain/money.js";
+import { formatMoney } from "../domain/money.js";
 import type { MarketingState, OrderFacts } from "../domain/sync-records.js";
 import type { SyncStore, UpsertResult } from "../services/sync-store.js";
 import type { Database } from "./client.server.js";
 import { parseDatabaseUrl } from "./database-url.js";
+import { sqliteFactWriterFor } from "./sqlite-fact-writer.server.js";
+import {
+  chunks,
+  COLLECTION_COLUMNS,
+  CUSTOMER_COLUMNS,
+  customerRow,
+  DISCOUNT_CODE_COLUMNS,
+  LINE_ITEM_COLUMNS,
+  newestById,
+  ORDER_CHILD_TABLES,
+  ORDER_COLUMNS,
+  orderChildRows,
+  orderRow,
+  REFUND_COLUMNS,
+  TAG_COLUMNS,
+  timestamp,
+  type Param,
+} from "./fact-rows.js";
 
 /**
  * The SyncStore on Prisma, in set-based SQL that runs unchanged on SQLite and PostgreSQL: multi-row
@@ -20,8 +37,9 @@ import { parseDatabaseUrl } from "./database-url.js";
  * literals (see `Dialect.literal`); table names are schema-qualified on PostgreSQL because raw SQL ignores the
  * adapter's schema.
  */
-type Param = string | number | bigint | boolean | null;
 type Executor = Pick<Database, "$executeRawUnsafe" | "$queryRawUnsafe">;
+/** The customers a metrics statement covers: an id list, or every id from `from` up to `before` (excluded). */
+type CustomerScope = { ids: string[] } | { from: string; before: string | null };
 
 /** Rows per multi-row statement: big enough to amortise each statement, small enough to stay a few 100 kB. */
 const ROWS_PER_STATEMENT = 1000;
@@ -37,7 +55,8 @@ interface Dialect {
    * where the upsert cannot tell (SQLite, whose serialised writers let a read before the write tell instead).
    */
   insertedColumn: string | null;
-  analyze?: (tables: string[]) => string;
+  /** Refreshes the planner's statistics of these tables. */
+  analyze(tables: string[]): string[];
   /** A value as an SQL literal. Statements inline their values: Prisma's handling of thousands of bound
    * parameters costs three times the database's own work. */
   literal(value: Param): string;
@@ -61,6 +80,7 @@ function dialectFor(databaseUrl: string): Dialect {
     return {
       table: (name) => `"${name}"`,
       insertedColumn: null,
+      analyze: (tables) => tables.map((name) => `ANALYZE "${name}"`),
       literal: (value) =>
         literalWith(
           value,
@@ -72,7 +92,7 @@ function dialectFor(databaseUrl: string): Dialect {
   return {
     table: (name) => `"${target.schema}"."${name}"`,
     insertedColumn: `(xmax = 0) AS "inserted"`,
-    analyze: (tables) => `ANALYZE ${tables.map((name) => `"${target.schema}"."${name}"`).join(", ")}`,
+    analyze: (tables) => [`ANALYZE ${tables.map((name) => `"${target.schema}"."${name}"`).join(", ")}`],
     // E'' strings read backslashes the same whatever standard_conforming_strings says.
     literal: (value) =>
       literalWith(
@@ -86,105 +106,12 @@ function dialectFor(databaseUrl: string): Dialect {
   };
 }
 
-const UTC_SECONDS = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,3}))?Z$/;
-
-/** Timestamps as Prisma writes them on SQLite (text that sorts in time order); PostgreSQL parses them too. */
-function timestamp(value: string): string {
-  // Shopify's usual "2026-01-01T00:00:00Z" needs no parsing (a backfill converts millions of them).
-  const utc = UTC_SECONDS.exec(value);
-  if (utc) return `${utc[1]}.${(utc[2] ?? "").padEnd(3, "0")}+00:00`;
-  return isoInstant(value).replace("Z", "+00:00");
-}
-
-function chunks<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));
-  return out;
-}
-
 function asDate(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value.toISOString();
   return isoInstant(String(value));
 }
 
-/** Keeps one snapshot per id: the newest by updatedAt; on a tie, the later one in the batch. */
-function newestById<T extends { id: string; updatedAt: string }>(records: readonly T[]): T[] {
-  const byId = new Map<string, { record: T; time: number }>();
-  for (const record of records) {
-    const time = Date.parse(record.updatedAt);
-    if (Number.isNaN(time)) throw new Error(`Not a timestamp: ${JSON.stringify(record.updatedAt)}`);
-    const current = byId.get(record.id);
-    if (!current || time >= current.time) byId.set(record.id, { record, time });
-  }
-  return [...byId.values()].map((entry) => entry.record);
-}
-
-const ORDER_COLUMNS = [
-  "shop",
-  "id",
-  "customerId",
-  "createdAt",
-  "processedAt",
-  "updatedAt",
-  "cancelledAt",
-  "test",
-  "currency",
-  "presentmentCurrency",
-  "totalPrice",
-  "subtotalPrice",
-  "totalDiscounts",
-  "sourceName",
-  "financialStatus",
-  "countryCode",
-  "provinceCode",
-  "city",
-];
-const CUSTOMER_COLUMNS = [
-  "shop",
-  "id",
-  "createdAt",
-  "updatedAt",
-  "state",
-  "tags",
-  "emailMarketing",
-  "smsMarketing",
-  "countryCode",
-  "provinceCode",
-  "city",
-];
-const LINE_ITEM_COLUMNS = [
-  "shop",
-  "orderId",
-  "id",
-  "productId",
-  "variantId",
-  "title",
-  "vendor",
-  "productType",
-  "quantity",
-  "amount",
-];
-const METRICS_COLUMNS = [
-  "orderCount",
-  "cancelledOrderCount",
-  "netOrderCount",
-  "grossSpend",
-  "refundedAmount",
-  "netSpend",
-  "averageOrderValue",
-  "firstOrderAt",
-  "lastOrderAt",
-  "refundCount",
-  "discountCodeUseCount",
-  "distinctDiscountCodeCount",
-  "emailMarketing",
-  "smsMarketing",
-  "tags",
-  "countryCode",
-  "provinceCode",
-  "city",
-];
 const FACT_TABLES = [
   "SyncedCustomer",
   "SyncedOrder",
@@ -193,84 +120,46 @@ const FACT_TABLES = [
   "SyncedRefund",
   "SyncedOrderDiscountCode",
 ];
-const ORDER_CHILD_TABLES = ["SyncedLineItem", "SyncedLineItemCollection", "SyncedRefund", "SyncedOrderDiscountCode"];
 
-/** Line-item kinds of CustomerPurchase: the column of SyncedLineItem (or collection) each groups by. */
-const LINE_ITEM_KEYS: Partial<Record<PurchaseKind, string>> = {
-  product: 'li."productId"',
-  variant: 'li."variantId"',
-  vendor: "li.vendor",
-  productType: 'li."productType"',
-  collection: 'lc."collectionId"',
+/**
+ * Where each kind of CustomerPurchase comes from: the customers' counted orders (`net`, alias o) or their line
+ * items (`lines`, alias l), the key it groups by, and the column that must be present.
+ */
+const PURCHASE_SOURCES: Record<
+  PurchaseKind,
+  { from: "orders" | "lines"; key: string; present: string; join?: (table: (name: string) => string) => string }
+> = {
+  product: { from: "lines", key: 'l."productId"', present: 'l."productId"' },
+  variant: { from: "lines", key: 'l."variantId"', present: 'l."variantId"' },
+  vendor: { from: "lines", key: "l.vendor", present: "l.vendor" },
+  productType: { from: "lines", key: 'l."productType"', present: 'l."productType"' },
+  collection: {
+    from: "lines",
+    key: 'lc."collectionId"',
+    present: 'lc."collectionId"',
+    join: (T) =>
+      ` JOIN ${T("SyncedLineItemCollection")} lc ON lc.shop = l.shop AND lc."orderId" = l."orderId" AND lc."lineItemId" = l."lineItemId"`,
+  },
+  country: { from: "orders", key: 'o."countryCode"', present: 'o."countryCode"' },
+  province: {
+    from: "orders",
+    key: `COALESCE(o."countryCode", '') || '-' || o."provinceCode"`,
+    present: 'o."provinceCode"',
+  },
+  city: { from: "orders", key: "o.city", present: "o.city" },
+  channel: { from: "orders", key: 'o."sourceName"', present: 'o."sourceName"' },
+  discountCode: {
+    from: "orders",
+    key: "dc.code",
+    present: "dc.code",
+    join: (T) => ` JOIN ${T("SyncedOrderDiscountCode")} dc ON dc.shop = o.shop AND dc."orderId" = o.id`,
+  },
 };
-/** Order kinds of CustomerPurchase: the expression each groups by. */
-const ORDER_KEYS: Partial<Record<PurchaseKind, string>> = {
-  country: 'o."countryCode"',
-  province: `COALESCE(o."countryCode", '') || '-' || o."provinceCode"`,
-  city: "o.city",
-  channel: 'o."sourceName"',
-  discountCode: "dc.code",
-};
-
-/** An order as its `SyncedOrder` row (columns in `ORDER_COLUMNS` order). */
-function orderRow(shop: string, order: OrderFacts, customerId: string | null): Param[] {
-  return [
-    shop,
-    order.id,
-    customerId,
-    timestamp(order.createdAt),
-    timestamp(order.processedAt),
-    timestamp(order.updatedAt),
-    order.cancelledAt === null ? null : timestamp(order.cancelledAt),
-    order.test,
-    order.currency,
-    order.presentmentCurrency,
-    parseMoney(order.totalPrice),
-    parseMoney(order.subtotalPrice),
-    parseMoney(order.totalDiscounts),
-    presentText(order.sourceName),
-    presentText(order.financialStatus),
-    presentText(order.countryCode),
-    presentText(order.provinceCode),
-    presentText(order.city),
-  ];
-}
-
-/** The child rows of orders (line items, their collections, refunds, discount codes), each de-duplicated. */
-function orderChildRows(shop: string, orders: readonly OrderFacts[]) {
-  const lineItems: Param[][] = [];
-  const collections: Param[][] = [];
-  const refunds: Param[][] = [];
-  const codes: Param[][] = [];
-  for (const order of orders) {
-    const items = new Map(order.lineItems.map((item) => [item.id, item]));
-    for (const item of items.values()) {
-      lineItems.push([
-        shop,
-        order.id,
-        item.id,
-        item.productId,
-        item.variantId,
-        item.title,
-        presentText(item.vendor),
-        presentText(item.productType),
-        item.quantity,
-        parseMoney(item.amount),
-      ]);
-      for (const collectionId of new Set(item.collectionIds)) collections.push([shop, order.id, item.id, collectionId]);
-    }
-    const orderRefunds = new Map(order.refunds.map((refund) => [refund.id, refund]));
-    for (const refund of orderRefunds.values()) {
-      refunds.push([shop, order.id, refund.id, timestamp(refund.createdAt), parseMoney(refund.amount)]);
-    }
-    for (const code of new Set(order.discountCodes)) codes.push([shop, order.id, code]);
-  }
-  return { lineItems, collections, refunds, codes };
-}
 
 /**
  * The insert ceiling `npm run bench -- sync` measures the backfill against: the same rows `upsertOrders` writes,
- * as plain multi-row INSERTs (no conflict handling, no staleness check, no metrics), one transaction per call.
+ * as plain INSERTs (no conflict handling, no staleness check, no metrics), one transaction per call, through the
+ * same driver as the backfill's writes (on SQLite the driver-level writer's prepared statements).
  */
 export async function insertOrderFactsPlain(
   db: Database,
@@ -278,6 +167,11 @@ export async function insertOrderFactsPlain(
   shop: string,
   orders: readonly OrderFacts[],
 ): Promise<void> {
+  const target = parseDatabaseUrl(databaseUrl);
+  if (target.provider === "sqlite" && target.filename !== ":memory:") {
+    sqliteFactWriterFor(target.filename).insertOrdersPlain(shop, [...orders]);
+    return;
+  }
   const dialect = dialectFor(databaseUrl);
   const values = (rows: Param[][]) => rows.map((row) => `(${row.map(dialect.literal).join(", ")})`).join(", ");
   const insert = async (x: Executor, table: string, columns: string[], rows: Param[][]) => {
@@ -291,19 +185,31 @@ export async function insertOrderFactsPlain(
     const rows = orders.map((order) => orderRow(shop, order, order.customerId));
     await insert(x, "SyncedOrder", ORDER_COLUMNS, rows);
     await insert(x, "SyncedLineItem", LINE_ITEM_COLUMNS, children.lineItems);
-    await insert(
-      x,
-      "SyncedLineItemCollection",
-      ["shop", "orderId", "lineItemId", "collectionId"],
-      children.collections,
-    );
-    await insert(x, "SyncedRefund", ["shop", "orderId", "id", "createdAt", "amount"], children.refunds);
-    await insert(x, "SyncedOrderDiscountCode", ["shop", "orderId", "code"], children.codes);
+    await insert(x, "SyncedLineItemCollection", COLLECTION_COLUMNS, children.collections);
+    await insert(x, "SyncedRefund", REFUND_COLUMNS, children.refunds);
+    await insert(x, "SyncedOrderDiscountCode", DISCOUNT_CODE_COLUMNS, children.codes);
   }, TRANSACTION);
 }
 
-export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
+export interface SyncStoreOptions {
+  /**
+   * Who writes facts on SQLite: the driver-level writer (default; `sqlite-fact-writer.server.ts`) or Prisma's SQL,
+   * which stays as the reference it is tested against and is what PostgreSQL always uses.
+   */
+  sqliteFactWriter?: "driver" | "prisma";
+  /** Customers per transaction of `recomputeAllMetrics`. */
+  recomputeChunk?: number;
+}
+
+export function prismaSyncStore(db: Database, databaseUrl: string, options: SyncStoreOptions = {}): SyncStore {
   const dialect = dialectFor(databaseUrl);
+  const target = parseDatabaseUrl(databaseUrl);
+  const recomputeChunk = options.recomputeChunk ?? RECOMPUTE_CHUNK;
+  // Opened on the first write: a store that only reads metrics needs no second connection.
+  const driverWriter =
+    target.provider === "sqlite" && target.filename !== ":memory:" && options.sqliteFactWriter !== "prisma"
+      ? () => sqliteFactWriterFor(target.filename)
+      : null;
   const T = dialect.table;
 
   const L = dialect.literal;
@@ -322,14 +228,9 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
   async function insertOrderChildren(x: Executor, shop: string, orders: readonly OrderFacts[]) {
     const rows = orderChildRows(shop, orders);
     await insertRows(x, "SyncedLineItem", LINE_ITEM_COLUMNS, rows.lineItems);
-    await insertRows(
-      x,
-      "SyncedLineItemCollection",
-      ["shop", "orderId", "lineItemId", "collectionId"],
-      rows.collections,
-    );
-    await insertRows(x, "SyncedRefund", ["shop", "orderId", "id", "createdAt", "amount"], rows.refunds);
-    await insertRows(x, "SyncedOrderDiscountCode", ["shop", "orderId", "code"], rows.codes);
+    await insertRows(x, "SyncedLineItemCollection", COLLECTION_COLUMNS, rows.collections);
+    await insertRows(x, "SyncedRefund", REFUND_COLUMNS, rows.refunds);
+    await insertRows(x, "SyncedOrderDiscountCode", DISCOUNT_CODE_COLUMNS, rows.codes);
   }
 
   /**
@@ -378,7 +279,19 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
     return out;
   }
 
-  async function upsertOrderChunk(x: Executor, shop: string, orders: OrderFacts[], result: UpsertResult) {
+  async function upsertOrderChunk(x: Executor, shop: string, chunk: OrderFacts[], result: UpsertResult) {
+    // A deleted order stays deleted, whatever a late snapshot (or an export begun before) says.
+    const deletedOrders = new Set(
+      (
+        await selectWhereIn<{ id: string }>(
+          x,
+          `SELECT "id" FROM ${T("DeletedOrder")} WHERE "shop" = ${L(shop)} AND "id"`,
+          chunk.map((o) => o.id),
+        )
+      ).map((r) => r.id),
+    );
+    const orders = chunk.filter((o) => !deletedOrders.has(o.id));
+    result.stale += chunk.length - orders.length;
     const ids = orders.map((o) => o.id);
     const before = await selectWhereIn<{ id: string; customerId: string | null }>(
       x,
@@ -395,14 +308,14 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
         )
       ).map((r) => r.id),
     );
-    const customerOf = (order: OrderFacts) =>
-      order.customerId !== null && !deleted.has(order.customerId) ? order.customerId : null;
+    const erased = (order: OrderFacts) => order.customerId !== null && deleted.has(order.customerId);
+    const customerOf = (order: OrderFacts) => (erased(order) ? null : order.customerId);
 
     const { written, inserted } = await upsertNewer(
       x,
       "SyncedOrder",
       ORDER_COLUMNS,
-      orders.map((o) => orderRow(shop, o, customerOf(o))),
+      orders.map((o) => orderRow(shop, o, customerOf(o), erased(o))),
     );
     const writtenOrders = orders.filter((o) => written.has(o.id));
     result.written += writtenOrders.length;
@@ -427,14 +340,15 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
     await insertOrderChildren(x, shop, writtenOrders);
   }
 
-  /** The customer filter of a metrics statement: none (whole shop) or an id list. */
-  function customerFilter(column: string, ids: string[] | null): string {
-    return ids === null ? "" : ` AND ${column} IN (${list(ids)})`;
+  /** The customer filter of a metrics statement. */
+  function customerFilter(column: string, scope: CustomerScope): string {
+    if ("ids" in scope) return ` AND ${column} IN (${list(scope.ids)})`;
+    return ` AND ${column} >= ${L(scope.from)}` + (scope.before === null ? "" : ` AND ${column} < ${L(scope.before)}`);
   }
 
-  async function writeMetrics(x: Executor, shop: string, ids: string[] | null) {
-    const orders = customerFilter('o."customerId"', ids);
-    const customers = customerFilter("c.id", ids);
+  async function writeMetrics(x: Executor, shop: string, scope: CustomerScope) {
+    const orders = customerFilter('o."customerId"', scope);
+    const customers = customerFilter("c.id", scope);
     const liveCustomer = `JOIN ${T("SyncedCustomer")} c ON c.shop = o.shop AND c.id = o."customerId" AND c."deletedAt" IS NULL`;
     const netOrders = `o.shop = ${L(shop)} AND NOT o."test" AND o."cancelledAt" IS NULL${orders}`;
 
@@ -468,61 +382,48 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
          FROM ${T("SyncedOrder")} o JOIN ${T("SyncedOrderDiscountCode")} dc ON dc.shop = o.shop AND dc."orderId" = o.id
          WHERE ${netOrders} GROUP BY o."customerId"
        ) d ON d.cid = c.id
-       WHERE c.shop = ${L(shop)} AND c."deletedAt" IS NULL${customers}
-       ON CONFLICT ("shop", "customerId") DO UPDATE SET ${METRICS_COLUMNS.map((c) => `"${c}" = excluded."${c}"`).join(", ")}`,
+       WHERE c.shop = ${L(shop)} AND c."deletedAt" IS NULL${customers}`,
     );
 
-    const purchaseHead = `INSERT INTO ${T("CustomerPurchase")}
-      ("shop", "customerId", "kind", "key", "orderCount", "quantity", "amount", "firstAt", "lastAt")`;
-    for (const kind of PURCHASE_KINDS) {
-      const lineItemKey = LINE_ITEM_KEYS[kind];
-      const orderKey = ORDER_KEYS[kind];
-      let from: string;
-      let key: string;
-      let measures: string;
-      if (lineItemKey !== undefined) {
-        key = lineItemKey;
-        from =
-          `${T("SyncedOrder")} o ${liveCustomer} JOIN ${T("SyncedLineItem")} li ON li.shop = o.shop AND li."orderId" = o.id` +
-          (kind === "collection"
-            ? ` JOIN ${T("SyncedLineItemCollection")} lc ON lc.shop = li.shop AND lc."orderId" = li."orderId" AND lc."lineItemId" = li.id`
-            : "");
-        measures = `COUNT(DISTINCT o.id), SUM(li.quantity), CAST(SUM(li.amount) AS BIGINT)`;
-      } else if (orderKey !== undefined) {
-        key = orderKey;
-        from =
-          `${T("SyncedOrder")} o ${liveCustomer}` +
-          (kind === "discountCode"
-            ? ` JOIN ${T("SyncedOrderDiscountCode")} dc ON dc.shop = o.shop AND dc."orderId" = o.id`
-            : "");
-        measures = `COUNT(DISTINCT o.id), COUNT(*), CAST(SUM(o."totalPrice") AS BIGINT)`;
-      } else {
-        throw new Error(`No SQL for purchase kind ${kind}`);
-      }
-      const keyColumn = kind === "province" ? 'o."provinceCode"' : key;
-      await run(
-        x,
-        `${purchaseHead}
-         SELECT o.shop, o."customerId", '${kind}', ${key}, ${measures}, MIN(o."processedAt"), MAX(o."processedAt")
-         FROM ${from}
-         WHERE ${netOrders} AND ${keyColumn} IS NOT NULL
-         GROUP BY o.shop, o."customerId", ${key}
-         ON CONFLICT ("shop", "customerId", "kind", "key") DO UPDATE SET "orderCount" = excluded."orderCount",
-           "quantity" = excluded."quantity", "amount" = excluded."amount", "firstAt" = excluded."firstAt",
-           "lastAt" = excluded."lastAt"`,
-      );
-    }
+    // Every kind in one statement: the customers' counted orders and their line items are read once.
+    const kinds = PURCHASE_KINDS.map((kind) => {
+      const source = PURCHASE_SOURCES[kind];
+      const measures =
+        source.from === "orders"
+          ? `COUNT(DISTINCT o.id), COUNT(*), CAST(SUM(o."totalPrice") AS BIGINT), MIN(o."processedAt"), MAX(o."processedAt")`
+          : `COUNT(DISTINCT l."orderId"), SUM(l.quantity), CAST(SUM(l.amount) AS BIGINT), MIN(l."processedAt"), MAX(l."processedAt")`;
+      const alias = source.from === "orders" ? "o" : "l";
+      const join = source.join?.(T) ?? "";
+      return `SELECT ${alias}.shop, ${alias}."customerId", '${kind}', ${source.key}, ${measures}
+        FROM ${source.from === "orders" ? "net" : "lines"} ${alias}${join}
+        WHERE ${source.present} IS NOT NULL GROUP BY ${alias}.shop, ${alias}."customerId", ${source.key}`;
+    });
+    await run(
+      x,
+      `WITH net AS MATERIALIZED (
+         SELECT o.shop, o.id, o."customerId", o."processedAt", o."totalPrice", o."countryCode", o."provinceCode",
+           o.city, o."sourceName"
+         FROM ${T("SyncedOrder")} o ${liveCustomer} WHERE ${netOrders}
+       ), lines AS MATERIALIZED (
+         SELECT o.shop, o."customerId", o.id AS "orderId", o."processedAt", li.id AS "lineItemId", li."productId",
+           li."variantId", li.vendor, li."productType", li.quantity, li.amount
+         FROM net o JOIN ${T("SyncedLineItem")} li ON li.shop = o.shop AND li."orderId" = o.id
+       )
+       INSERT INTO ${T("CustomerPurchase")}
+         ("shop", "customerId", "kind", "key", "orderCount", "quantity", "amount", "firstAt", "lastAt")
+       ${kinds.join("\n       UNION ALL ")}`,
+    );
   }
 
-  async function clearMetrics(x: Executor, shop: string, ids: string[] | null) {
+  async function clearMetrics(x: Executor, shop: string, scope: CustomerScope) {
     for (const table of ["CustomerMetrics", "CustomerPurchase"]) {
-      if (ids === null) await run(x, `DELETE FROM ${T(table)} WHERE "shop" = ${L(shop)}`);
-      else await deleteWhereIn(x, table, "customerId", shop, ids);
+      await run(x, `DELETE FROM ${T(table)} WHERE "shop" = ${L(shop)}${customerFilter('"customerId"', scope)}`);
     }
   }
 
   return {
     async upsertOrders(shop, orders) {
+      if (driverWriter) return driverWriter().upsertOrders(shop, orders);
       const result: UpsertResult = { written: 0, stale: 0, affectedCustomerIds: [] };
       const newest = newestById(orders);
       result.stale = orders.length - newest.length;
@@ -537,6 +438,7 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
     },
 
     async upsertCustomers(shop, customers) {
+      if (driverWriter) return driverWriter().upsertCustomers(shop, customers);
       const result: UpsertResult = { written: 0, stale: 0, affectedCustomerIds: [] };
       const newest = newestById(customers);
       result.stale = customers.length - newest.length;
@@ -547,19 +449,7 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
             tx,
             "SyncedCustomer",
             CUSTOMER_COLUMNS,
-            part.map((c) => [
-              shop,
-              c.id,
-              timestamp(c.createdAt),
-              timestamp(c.updatedAt),
-              presentText(c.state),
-              JSON.stringify(normaliseTags(c.tags)),
-              c.emailMarketing,
-              c.smsMarketing,
-              presentText(c.countryCode),
-              presentText(c.provinceCode),
-              presentText(c.city),
-            ]),
+            part.map((c) => customerRow(shop, c)),
             ` AND "SyncedCustomer"."deletedAt" IS NULL`,
           );
           const writtenCustomers = part.filter((c) => written.has(c.id));
@@ -570,7 +460,7 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
           await insertRows(
             tx,
             "CustomerTag",
-            ["shop", "customerId", "tag"],
+            TAG_COLUMNS,
             writtenCustomers.flatMap((c) => normaliseTags(c.tags).map((tag) => [shop, c.id, tag])),
           );
         }
@@ -602,28 +492,31 @@ export function prismaSyncStore(db: Database, databaseUrl: string): SyncStore {
     async refreshMetrics(shop, customerIds) {
       for (const part of chunks([...new Set(customerIds)], METRICS_CHUNK)) {
         await db.$transaction(async (tx) => {
-          await clearMetrics(tx, shop, part);
-          await writeMetrics(tx, shop, part);
+          await clearMetrics(tx, shop, { ids: part });
+          await writeMetrics(tx, shop, { ids: part });
         }, TRANSACTION);
       }
     },
 
     async recomputeAllMetrics(shop) {
-      // After a backfill the planner's statistics are stale; without them PostgreSQL nests loops over every row.
-      if (dialect.analyze) await run(db, dialect.analyze(FACT_TABLES));
-      // Chunks of customers, one short transaction each: a whole-shop transaction would hold SQLite's write lock
+      // After a backfill the planners' statistics are stale or missing: without them SQLite scans every
+      // collection row of the shop for each customer and PostgreSQL nests loops over every row.
+      for (const statement of dialect.analyze(FACT_TABLES)) await run(db, statement);
+      // Ranges of customers, one short transaction each: a whole-shop transaction would hold SQLite's write lock
       // for seconds and stall webhook acknowledgement; metrics are never empty in between, unlike clear-then-fill.
-      const customers = await query<{ id: string }>(
+      // A range (not an id list) lets each statement walk the customer index once.
+      // Only where each range starts, not every id: a large shop has hundreds of thousands.
+      const starts = await query<{ id: string }>(
         db,
-        `SELECT id FROM ${T("SyncedCustomer")} WHERE shop = ${L(shop)} ORDER BY id`,
+        `SELECT id FROM (
+           SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS position FROM ${T("SyncedCustomer")} WHERE shop = ${L(shop)}
+         ) numbered WHERE position % ${recomputeChunk} = 0 ORDER BY id`,
       );
-      for (const part of chunks(
-        customers.map((row) => row.id),
-        RECOMPUTE_CHUNK,
-      )) {
+      for (const [index, start] of starts.entries()) {
+        const scope = { from: start.id, before: starts[index + 1]?.id ?? null };
         await db.$transaction(async (tx) => {
-          await clearMetrics(tx, shop, part);
-          await writeMetrics(tx, shop, part);
+          await clearMetrics(tx, shop, scope);
+          await writeMetrics(tx, shop, scope);
         }, TRANSACTION);
       }
       // Metrics of customers no longer synced at all.

@@ -11,7 +11,7 @@ import { parseDatabaseUrl } from "./database-url.js";
 /**
  * The inbox write on the acknowledgement path, through the database driver itself (one prepared statement on
  * SQLite, one pooled query on PostgreSQL) instead of Prisma's per-query overhead of a few milliseconds, with group
- * commit (`app/lib/group-commit.ts`, docs/decisions/0008-…): deliveries that arrive together are inserted in one
+ * commit (`app/lib/group-commit.ts`, docs/decisions/0009-…): deliveries that arrive together are inserted in one
  * transaction, and each is acknowledged only after that transaction has committed. `ON CONFLICT DO NOTHING` on
  * (shop, eventId) makes a duplicate delivery a no-op, also within one batch (the later one reports "duplicate").
  * Rows are written exactly as Prisma writes them (timestamps as Prisma's ISO text on SQLite), so Prisma reads them

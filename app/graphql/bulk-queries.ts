@@ -4,76 +4,23 @@
  * `withSearch`. Bulk limits: at most five connections, nested at most two deep — which is why product collections
  * come from their own export (orders → lineItems → product → collections would be three deep).
  */
+import { withFragmentsInlined } from "./inline-fragments.js";
+import { LINE_ITEM_FIELDS_FRAGMENT, ORDER_FIELDS_FRAGMENT } from "./order-fields.js";
 
-export const ORDERS_BULK_QUERY = `#graphql
+const ORDERS_EXPORT_OPERATION = `#graphql
   query CohortOrdersExport {
     orders(query: "") {
       edges {
         node {
           __typename
+          # a nested connection's parent selects its id itself (a bulk query rule), not only through a fragment
           id
-          createdAt
-          processedAt
-          updatedAt
-          cancelledAt
-          test
-          currencyCode
-          presentmentCurrencyCode
-          sourceName
-          displayFinancialStatus
-          discountCodes
-          customer {
-            id
-          }
-          shippingAddress {
-            countryCodeV2
-            provinceCode
-            city
-          }
-          totalPriceSet {
-            shopMoney {
-              amount
-            }
-          }
-          subtotalPriceSet {
-            shopMoney {
-              amount
-            }
-          }
-          totalDiscountsSet {
-            shopMoney {
-              amount
-            }
-          }
-          refunds {
-            id
-            createdAt
-            totalRefundedSet {
-              shopMoney {
-                amount
-              }
-            }
-          }
+          ...CohortOrderFields
           lineItems {
             edges {
               node {
                 __typename
-                id
-                title
-                quantity
-                vendor
-                product {
-                  id
-                  productType
-                }
-                variant {
-                  id
-                }
-                discountedTotalSet {
-                  shopMoney {
-                    amount
-                  }
-                }
+                ...CohortLineItemFields
               }
             }
           }
@@ -82,6 +29,11 @@ export const ORDERS_BULK_QUERY = `#graphql
     }
   }
 `;
+
+/** Orders with their line items (the fields in `order-fields.ts`), the fragments spliced in. */
+export const ORDERS_BULK_QUERY = withFragmentsInlined(
+  ORDERS_EXPORT_OPERATION + ORDER_FIELDS_FRAGMENT + LINE_ITEM_FIELDS_FRAGMENT,
+);
 
 export const CUSTOMERS_BULK_QUERY = `#graphql
   query CohortCustomersExport {

@@ -397,19 +397,34 @@ async function streamResult<T>(deps: BackfillDeps, job: StreamJob<T>): Promise<{
   const assembler = new RecordAssembler(job.rules, job.window);
   let batch: T[] = [];
   let nextLine = job.fromLine;
+  // One batch is written while the next is read and parsed; its checkpoint follows its write, in file order.
+  let writing: Promise<void> = Promise.resolve();
   const flush = async (resumeLine: number) => {
-    if (batch.length > 0) await job.write(batch);
-    const applied = batch.length;
+    const records = batch;
+    const linesRead = nextLine;
     batch = [];
-    await job.checkpoint(resumeLine, applied, nextLine);
+    const previous = writing;
+    writing = previous.then(async () => {
+      if (records.length > 0) await job.write(records);
+      await job.checkpoint(resumeLine, records.length, linesRead);
+    });
+    // Its failure is raised by the next flush; until then it must not count as unhandled.
+    writing.catch(() => undefined);
+    await previous;
   };
-  for await (const line of jsonLines(deps.download(job.url, job.signal), job.fromLine)) {
-    nextLine = line.index + 1;
-    for (const record of assembler.push(line)) batch.push(record);
-    if (batch.length >= job.batchSize) await flush(assembler.resumeLine(nextLine));
+  try {
+    for await (const line of jsonLines(deps.download(job.url, job.signal), job.fromLine)) {
+      nextLine = line.index + 1;
+      for (const record of assembler.push(line)) batch.push(record);
+      if (batch.length >= job.batchSize) await flush(assembler.resumeLine(nextLine));
+    }
+    for (const record of assembler.finish()) batch.push(record);
+    await flush(nextLine);
+  } finally {
+    // A broken read first lets the batch being written finish, so a retry resumes after it.
+    await writing.catch(() => undefined);
   }
-  for (const record of assembler.finish()) batch.push(record);
-  await flush(nextLine);
+  await writing;
   return { orphans: assembler.orphans, lines: nextLine };
 }
 

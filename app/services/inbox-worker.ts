@@ -1,9 +1,12 @@
 import type { CustomerFacts, OrderFacts } from "../domain/sync-records.js";
 import type { ShopifyRecordsReader } from "./reconciliation.js";
-import type { SyncStore } from "./sync-store.js";
+import { isAccessRevoked, revokedAccessReason, type ShopAccessRevoked } from "./shop-access.js";
+import type { OrderDeletionStore, SyncStore } from "./sync-store.js";
 import {
   mapCustomerPayload,
   mapDeletedCustomerId,
+  mapDeletedOrderId,
+  mapFinishedBulkOperationId,
   mapOrderPayload,
   mapRefundPayload,
   UnmappablePayloadError,
@@ -30,11 +33,20 @@ export interface InboxRepository {
    * uninstalled shops are not claimed, except the compliance topics (they must be honoured after uninstall).
    */
   claim(options: { limit: number; workerId: string; leaseMs: number }): Promise<InboxEvent[]>;
+  /** Marks the events applied and blanks their payloads (the row stays, so a duplicate delivery is still dropped). */
   markProcessed(eventIds: string[], workerId: string): Promise<void>;
   /** Records why applying failed; the event stays unprocessed and is tried again on a later pass. */
   markFailed(eventId: string, workerId: string, error: string): Promise<void>;
   /** A permanently unusable event (a payload that cannot be mapped): processed, with the reason kept. */
   markRejected(eventId: string, workerId: string, error: string): Promise<void>;
+  /**
+   * Retention (inbox-retention.ts): deletes every event processed before `deleteProcessedBefore`, and blanks the
+   * payloads still kept (rejected and dead-lettered events) of events processed before `blankPayloadsBefore`.
+   */
+  purge(options: {
+    deleteProcessedBefore: Date;
+    blankPayloadsBefore: Date;
+  }): Promise<{ deleted: number; blanked: number }>;
 }
 
 export const COMPLIANCE_TOPICS = ["customers/data_request", "customers/redact", "shop/redact"] as const;
@@ -57,6 +69,19 @@ export interface InboxWorkerDeps {
    */
   reader?: ShopifyRecordsReader;
   compliance?: ComplianceHandler;
+  /** Applies orders/delete and keeps deleted orders from coming back; without one, orders/delete events fail. */
+  orderDeletions?: OrderDeletionStore;
+  /**
+   * Told of each applied bulk_operations/finish (after it is marked processed), to wake the backfill waiting on
+   * that operation (bulk-finish-notifier.ts).
+   */
+  onBulkOperationFinished?: (shop: string, operationId: string) => void;
+  /**
+   * Called once when Shopify refuses the shop's token (401) during a pass: the shop's remaining events of the batch
+   * fail without being tried, and the adapter stops the shop's work until it authenticates again (shop-access.ts),
+   * when they are released.
+   */
+  onAccessRevoked?: ShopAccessRevoked;
   workerId: string;
   batchSize?: number;
   leaseMs?: number;
@@ -71,7 +96,7 @@ export interface PassResult {
 }
 
 /** Topics recorded by the routes whose work is done elsewhere (the route itself, or the backfill). */
-const ACKNOWLEDGED_ONLY = new Set(["app/uninstalled", "app/scopes_update", "bulk_operations/finish"]);
+const ACKNOWLEDGED_ONLY = new Set(["app/uninstalled", "app/scopes_update"]);
 
 interface ShopBatch {
   orders: Map<string, OrderFacts>;
@@ -82,6 +107,7 @@ interface ShopBatch {
   ordersToRead: Map<string, OrderFacts | null>;
   customers: Map<string, CustomerFacts>;
   deletedCustomers: Set<string>;
+  deletedOrders: Set<string>;
 }
 
 /** Keeps the newest snapshot per id within a batch (the store would ignore the older one anyway). */
@@ -143,13 +169,21 @@ export class InboxWorker {
       ordersToRead: new Map(),
       customers: new Map(),
       deletedCustomers: new Set(),
+      deletedOrders: new Set(),
     };
     const collected: InboxEvent[] = [];
+    /** Finished bulk operations to announce once their events are marked processed. */
+    const finishedOperations: string[] = [];
     /** Events whose order is read back at the flush: a failed read fails only them. */
     const awaitingOrders: InboxEvent[] = [];
     let failed = 0;
     let rejected = 0;
     let applied = 0;
+    /** Set when Shopify refused the shop's token: nothing more is tried for the shop in this pass. */
+    let revoked: Error | null = null;
+    const noteFailure = (error: unknown): void => {
+      if (!revoked && isAccessRevoked(error)) revoked = error;
+    };
 
     const flush = async (): Promise<void> => {
       if (batch.ordersToRead.size > 0) {
@@ -157,6 +191,7 @@ export class InboxWorker {
           await this.readOrders(shop, batch);
           collected.push(...awaitingOrders);
         } catch (error) {
+          noteFailure(error);
           failed += awaitingOrders.length;
           for (const event of awaitingOrders) await inbox.markFailed(event.id, workerId, errorText(error));
         }
@@ -172,19 +207,29 @@ export class InboxWorker {
             workerId,
           );
           applied += collected.length;
+          for (const operationId of finishedOperations.splice(0)) {
+            this.deps.onBulkOperationFinished?.(shop, operationId);
+          }
         } catch (error) {
           failed += collected.length;
           for (const event of collected) await inbox.markFailed(event.id, workerId, errorText(error));
         }
       }
       collected.length = 0;
+      finishedOperations.length = 0;
       batch.orders.clear();
       batch.ordersToRead.clear();
       batch.customers.clear();
       batch.deletedCustomers.clear();
+      batch.deletedOrders.clear();
     };
 
     for (const event of events) {
+      if (revoked) {
+        failed += 1;
+        await inbox.markFailed(event.id, workerId, errorText(revoked));
+        continue;
+      }
       try {
         const payload: unknown = JSON.parse(event.payload);
         if (isComplianceTopic(event.topic)) {
@@ -200,6 +245,11 @@ export class InboxWorker {
           collected.push(event);
           continue;
         }
+        if (event.topic === "bulk_operations/finish") {
+          finishedOperations.push(mapFinishedBulkOperationId(payload));
+          collected.push(event);
+          continue;
+        }
         const waits = await this.collect(shop, event.topic, payload, batch);
         (waits === "order read" ? awaitingOrders : collected).push(event);
       } catch (error) {
@@ -207,12 +257,15 @@ export class InboxWorker {
           rejected += 1;
           await inbox.markRejected(event.id, workerId, errorText(error));
         } else {
+          noteFailure(error);
           failed += 1;
           await inbox.markFailed(event.id, workerId, errorText(error));
         }
       }
     }
     await flush();
+    const refusal = revoked as Error | null;
+    if (refusal) await this.deps.onAccessRevoked?.(shop, revokedAccessReason(refusal));
     return { applied, failed, rejected };
   }
 
@@ -232,6 +285,8 @@ export class InboxWorker {
       case "orders/edited":
       case "orders/fulfilled": {
         const snapshot = mapOrderPayload(payload);
+        // Shopify never restores a deleted order: a snapshot after its delete in the batch is moot.
+        if (batch.deletedOrders.has(snapshot.id)) return "collected";
         if (!reader) {
           keepNewest(batch.orders, snapshot);
           return "collected";
@@ -245,9 +300,17 @@ export class InboxWorker {
       case "refunds/create": {
         // Shopify follows a refund with orders/updated carrying it; reading the order heals a lost one.
         const { orderId } = mapRefundPayload(payload);
-        if (!reader) return "collected";
+        if (!reader || batch.deletedOrders.has(orderId)) return "collected";
         if (!batch.ordersToRead.has(orderId)) batch.ordersToRead.set(orderId, null);
         return "order read";
+      }
+      case "orders/delete": {
+        const id = mapDeletedOrderId(payload);
+        if (!this.deps.orderDeletions) throw new Error("No order deletion store is configured");
+        batch.orders.delete(id);
+        batch.ordersToRead.delete(id);
+        batch.deletedOrders.add(id);
+        return "collected";
       }
       case "customers/create":
       case "customers/update": {
@@ -291,14 +354,23 @@ export class InboxWorker {
   }
 
   private async applyBatch(shop: string, batch: ShopBatch): Promise<void> {
-    const { store } = this.deps;
+    const { store, orderDeletions } = this.deps;
     const affected = new Set<string>();
     if (batch.customers.size > 0) {
       const result = await store.upsertCustomers(shop, [...batch.customers.values()]);
       for (const id of result.affectedCustomerIds) affected.add(id);
     }
-    if (batch.orders.size > 0) {
-      const result = await store.upsertOrders(shop, [...batch.orders.values()]);
+    // A snapshot of an order deleted in an earlier batch (a reordered delivery) must not bring it back.
+    const deletedEarlier = orderDeletions
+      ? await orderDeletions.deletedOrderIds(shop, [...batch.orders.keys()])
+      : new Set<string>();
+    const orders = [...batch.orders.values()].filter((order) => !deletedEarlier.has(order.id));
+    if (orders.length > 0) {
+      const result = await store.upsertOrders(shop, orders);
+      for (const id of result.affectedCustomerIds) affected.add(id);
+    }
+    if (orderDeletions && batch.deletedOrders.size > 0) {
+      const result = await orderDeletions.deleteOrders(shop, [...batch.deletedOrders]);
       for (const id of result.affectedCustomerIds) affected.add(id);
     }
     for (const id of batch.deletedCustomers) {

@@ -1,6 +1,7 @@
 import type { CustomerFacts, LineItemFacts, OrderFacts } from "../domain/sync-records.js";
 import { ORDER_IDS_UPDATED_SINCE_QUERY, ORDER_LINE_ITEMS_QUERY, ORDERS_BY_ID_QUERY } from "../graphql/order-reads.js";
 import { customerFromLine, lineItemFromLine, numericId, orderFromLine } from "./bulk-jsonl.js";
+import { isAccessRevoked, revokedAccessReason, type ShopAccessRevoked } from "./shop-access.js";
 import type { SyncStore } from "./sync-store.js";
 
 /**
@@ -66,6 +67,8 @@ export interface ReconciliationDeps {
    * the watermark to the instant its export started) instead of reading the whole shop page by page.
    */
   withoutWatermark?: "wait" | "read-all";
+  /** Called when Shopify refuses the shop's token (401): the adapter stops the shop's work (shop-access.ts). */
+  onAccessRevoked?: ShopAccessRevoked;
 }
 
 function newest(a: string | null, b: string): string {
@@ -132,6 +135,7 @@ export async function reconcileAll(deps: ReconciliationDeps, onError?: (shop: st
       results.push(await reconcileResource(deps, shop, "customers"));
       results.push(await reconcileResource(deps, shop, "orders"));
     } catch (error) {
+      if (isAccessRevoked(error)) await deps.onAccessRevoked?.(shop, revokedAccessReason(error));
       onError?.(shop, error);
     }
   }

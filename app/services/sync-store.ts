@@ -31,3 +31,19 @@ export interface UpsertResult {
   /** Customers whose metrics the write affects. */
   affectedCustomerIds: string[];
 }
+
+/**
+ * Orders Shopify deleted (orders/delete). Kept apart from SyncStore until its SQL adapter implements them; the
+ * intended home is SyncStore itself, with `upsertOrders` ignoring (counting stale) snapshots of deleted orders as it
+ * does for deleted customers.
+ */
+export interface OrderDeletionStore {
+  /**
+   * Removes these orders with their line items, collections, refunds and discount codes, and remembers each id as
+   * deleted (repeating a deletion changes nothing). Metrics are not refreshed: pass `affectedCustomerIds` to
+   * `SyncStore.refreshMetrics`.
+   */
+  deleteOrders(shop: string, orderIds: string[]): Promise<{ deleted: number; affectedCustomerIds: string[] }>;
+  /** Which of these orders were deleted: a snapshot of one must not be stored again. */
+  deletedOrderIds(shop: string, orderIds: string[]): Promise<Set<string>>;
+}

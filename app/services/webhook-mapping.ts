@@ -304,6 +304,22 @@ export function mapDeletedCustomerId(payload: unknown): string {
   return id;
 }
 
+/** orders/delete → the deleted order's id (the body is `{ "id": <number> }`). */
+export function mapDeletedOrderId(payload: unknown): string {
+  const id = isObject(payload) ? idAt(payload, "id") : null;
+  if (id === null) throw new UnmappablePayloadError("The orders/delete payload lacks an id");
+  return id;
+}
+
+/** bulk_operations/finish → the finished operation's GraphQL id (`gid://shopify/BulkOperation/<n>`). */
+export function mapFinishedBulkOperationId(payload: unknown): string {
+  const id = isObject(payload) ? stringAt(payload, "admin_graphql_api_id") : null;
+  if (id === null || !/^gid:\/\/shopify\/BulkOperation\/\d+$/.test(id)) {
+    throw new UnmappablePayloadError("The bulk_operations/finish payload lacks admin_graphql_api_id");
+  }
+  return id;
+}
+
 /** Compliance payloads: `customer.id` and the order ids Shopify names. */
 export function mapCompliancePayload(payload: unknown): { customerId: string | null; orderIds: string[] } {
   if (!isObject(payload)) throw new UnmappablePayloadError("The compliance payload is not an object");

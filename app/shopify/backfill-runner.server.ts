@@ -1,6 +1,9 @@
 import db from "../db.server.js";
+import { markShopAccessRevoked, shopsAwaitingBackfill } from "../db/shops.server.js";
 import { prismaSyncStore } from "../db/sync-store.server.js";
 import { env } from "../env.server.js";
+import { bulkFinishNotifier, finishWaiterFor } from "../services/bulk-finish-notifier.js";
+import { isAccessRevoked } from "../services/shop-access.js";
 import { runBackfill, type BackfillProgress, type BackfillResult, type SyncResource } from "../services/backfill.js";
 import { systemClock } from "./admin-client.server.js";
 import { bulkDownloader } from "./bulk-download.server.js";
@@ -16,8 +19,21 @@ export interface BackfillShopOptions {
   onProgress?(progress: BackfillProgress): void;
 }
 
-/** Backfills a shop with everything wired for this process: the command line and the install hook use it. */
+/**
+ * Backfills a shop with everything wired for this process: the command line and the install hook use it. When
+ * Shopify refuses the shop's token (401) the shop's work stops until it authenticates again (shop-access.ts), and
+ * the error is rethrown: the interrupted backfill resumes after the next authentication.
+ */
 export async function backfillShop(shop: string, options: BackfillShopOptions = {}): Promise<BackfillResult[]> {
+  try {
+    return await backfillResources(shop, options);
+  } catch (error) {
+    if (isAccessRevoked(error)) await markShopAccessRevoked(db, shop);
+    throw error;
+  }
+}
+
+async function backfillResources(shop: string, options: BackfillShopOptions): Promise<BackfillResult[]> {
   const admin = backgroundAdmin(shop);
   const results: BackfillResult[] = [];
   for (const resource of options.resources ?? SYNC_RESOURCES) {
@@ -30,6 +46,8 @@ export async function backfillShop(shop: string, options: BackfillShopOptions = 
           store: prismaSyncStore(db, env().DATABASE_URL),
           state: prismaSyncStateStore(db),
           clock: systemClock,
+          // Woken by the inbox worker's bulk_operations/finish when it runs in this process; polling stays.
+          waitForFinish: finishWaiterFor(bulkFinishNotifier, shop),
           onProgress: options.onProgress,
         },
         { shop, resource, full: options.full, signal: options.signal },
@@ -59,6 +77,21 @@ export function scheduleInstallBackfill(shop: string): void {
     })
     .finally(() => running.delete(shop));
   running.set(shop, work);
+}
+
+/** How long a failed backfill waits before the sweep tries it again. */
+const FAILED_BACKFILL_RETRY_MS = 15 * 60_000;
+
+/**
+ * The background worker's sweep (on start, then every minute): starts or resumes the backfill of every installed
+ * shop whose backfill never completed. It is what backfills a new shop when the web process runs with
+ * COHORT_BACKGROUND=off beside `npm run worker` (the web process's install hook then only records the install),
+ * and what resumes backfills interrupted by a restart.
+ */
+export async function scheduleAwaitingBackfills(now = Date.now()): Promise<string[]> {
+  const shops = await shopsAwaitingBackfill(db, SYNC_RESOURCES, new Date(now - FAILED_BACKFILL_RETRY_MS));
+  for (const shop of shops) scheduleInstallBackfill(shop);
+  return shops;
 }
 
 export interface SyncStatusRow {

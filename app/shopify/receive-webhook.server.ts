@@ -23,6 +23,7 @@ export const WEBHOOK_TOPICS: Readonly<Record<string, AfterRecord | null>> = {
   "orders/updated": wakeWorker,
   "orders/paid": wakeWorker,
   "orders/cancelled": wakeWorker,
+  "orders/delete": wakeWorker,
   "refunds/create": wakeWorker,
   "customers/create": wakeWorker,
   "customers/update": wakeWorker,

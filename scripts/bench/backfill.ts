@@ -69,10 +69,22 @@ const deps: BackfillDeps = {
 };
 
 let phaseStarted = 0;
+let currentPhase = "start";
 const phases: Record<string, number> = {};
+/** Peak resident memory per phase, sampled, to tell which part of the backfill holds memory. */
+const peakRssByPhase: Record<string, number> = {};
+const sampleRss = () => {
+  const rss = Math.round(process.memoryUsage.rss() / 1e6);
+  peakRssByPhase[currentPhase] = Math.max(peakRssByPhase[currentPhase] ?? 0, rss);
+};
+const sampler = setInterval(sampleRss, 100);
 deps.onProgress = (progress) => {
   const key = `${progress.resource}:${progress.phase}`;
-  if (!(key in phases)) phases[key] = (performance.now() - phaseStarted) / 1000;
+  if (!(key in phases)) {
+    sampleRss();
+    phases[key] = (performance.now() - phaseStarted) / 1000;
+    currentPhase = key;
+  }
 };
 
 phaseStarted = performance.now();
@@ -83,6 +95,7 @@ phaseStarted = performance.now();
 const orders = await runBackfill(deps, { shop, resource: "orders" });
 const orderSeconds = (performance.now() - phaseStarted) / 1000;
 const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+clearInterval(sampler);
 const storedOrders = await db.syncedOrder.count({ where: { shop } });
 await db.$disconnect();
 await database.drop();
@@ -125,6 +138,23 @@ console.log(
     customerSeconds: round(customerSeconds),
     orderSeconds: round(orderSeconds),
     ordersPerSecond: Math.round(orders.processedCount / orderSeconds),
+    // Shopify's part (the export) and the app's part (download, parse, upsert, metrics) of the orders backfill.
+    exportSeconds: round(phases["orders:downloading"] ?? 0),
+    appSeconds: round(orderSeconds - (phases["orders:downloading"] ?? 0)),
+    appOrdersPerSecond: Math.round(orders.processedCount / (orderSeconds - (phases["orders:downloading"] ?? 0))),
+    appRatioToCeiling: round(
+      orders.processedCount / (orderSeconds - (phases["orders:downloading"] ?? 0)) / (ceilingOrders / insertSeconds),
+    ),
+    // The ingest alone (download, parse, upsert), without the metrics recompute after it.
+    ingestOrdersPerSecond: Math.round(
+      orders.processedCount / ((phases["orders:metrics"] ?? 0) - (phases["orders:downloading"] ?? 0)),
+    ),
+    ingestRatioToCeiling: round(
+      orders.processedCount /
+        ((phases["orders:metrics"] ?? 0) - (phases["orders:downloading"] ?? 0)) /
+        (ceilingOrders / insertSeconds),
+    ),
+    peakRssByPhase,
     orderPhases: Object.fromEntries(
       Object.entries(phases)
         .filter(([key]) => key.startsWith("orders"))

@@ -19,6 +19,7 @@ const REQUIRED_TOPICS = [
   "orders/updated",
   "orders/paid",
   "orders/cancelled",
+  "orders/delete",
   "refunds/create",
   "customers/create",
   "customers/update",
@@ -54,5 +55,7 @@ describe("shopify.app.toml", () => {
   )("given the %s subscription, when routed, then its own route file is named after the topic", (topic, s) => {
     expect(s.uri).toBe(`/webhooks/${topic}`);
     expect(existsSync(`app/routes/webhooks.${topic.replace("/", ".")}.tsx`)).toBe(true);
+    // Production answers deliveries ahead of Remix only for the topics listed in WEBHOOK_TOPICS.
+    expect(readFileSync("app/shopify/receive-webhook.server.ts", "utf8")).toContain(`  "${topic}": `);
   });
 });

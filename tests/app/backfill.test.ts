@@ -9,7 +9,10 @@ import {
   type SyncStateStore,
   type TypedGraphql,
 } from "../../app/services/backfill.js";
+import { BulkFinishNotifier, finishWaiterFor } from "../../app/services/bulk-finish-notifier.js";
+import { InboxWorker } from "../../app/services/inbox-worker.js";
 import type { SyncStore, UpsertResult } from "../../app/services/sync-store.js";
+import { MemoryInbox } from "./inbox-fakes.js";
 
 const SHOP = "demo.myshopify.com";
 
@@ -364,5 +367,45 @@ describe("runBackfill", () => {
     const result = await runBackfill(withWebhook, { shop: SHOP, resource: "customers", firstPollMs: 60_000 });
     expect(result.objectCount).toBe(0);
     expect(shopify.polls).toBe(1);
+  });
+
+  it("given the inbox worker and the backfill in one process, when the worker applies bulk_operations/finish, then the waiting backfill polls at once and completes", async () => {
+    const shopify = new FakeShopify({ orders: "", products: "", customers: "" }, undefined, 1);
+    const { deps: d } = deps(shopify);
+    const notifier = new BulkFinishNotifier();
+    const inbox = new MemoryInbox();
+    const worker = new InboxWorker({
+      inbox,
+      store: new MemorySyncStore(),
+      onBulkOperationFinished: (shop, operationId) => notifier.bulkOperationFinished(shop, operationId),
+      workerId: "w",
+    });
+    const waitingOnWebhook: BackfillDeps = {
+      ...d,
+      clock: {
+        now: d.clock.now,
+        sleep: (ms, signal) =>
+          new Promise<void>((resolve) => {
+            if (ms <= 1000) resolve();
+            else signal?.addEventListener("abort", () => resolve(), { once: true });
+          }),
+      },
+      waitForFinish: finishWaiterFor(notifier, SHOP),
+    };
+    const backfill = runBackfill(waitingOnWebhook, { shop: SHOP, resource: "customers", firstPollMs: 60_000 });
+    while (notifier.waitingCount() === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    const [operationId] = [...shopify.operations.keys()];
+
+    inbox.insertIfNew(
+      SHOP,
+      "bulk_operations/finish",
+      "finish-1",
+      JSON.stringify({ admin_graphql_api_id: operationId, status: "completed", type: "query", error_code: null }),
+    );
+    await worker.drain();
+
+    expect((await backfill).objectCount).toBe(0);
+    expect(shopify.polls).toBe(1);
+    expect(notifier.waitingCount()).toBe(0);
   });
 });

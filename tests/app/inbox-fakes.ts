@@ -11,7 +11,7 @@ import type { CustomerFacts, OrderFacts } from "../../app/domain/sync-records.js
 import type { InboxEvent, InboxRepository } from "../../app/services/inbox-worker.js";
 import { adminRecordsReader, type RecordPage, type ShopifyRecordsReader } from "../../app/services/reconciliation.js";
 import type { AdminGraphql } from "../../app/services/admin-graphql.js";
-import type { SyncStore, UpsertResult } from "../../app/services/sync-store.js";
+import type { OrderDeletionStore, SyncStore, UpsertResult } from "../../app/services/sync-store.js";
 import { mapCustomerPayload, sumMoney } from "../../app/services/webhook-mapping.js";
 import { EmulatorClient } from "../shopify-emulator/client.js";
 import { startEmulator, type RunningEmulator } from "../shopify-emulator/server.js";
@@ -23,8 +23,9 @@ export interface CustomerMetrics {
   netSpent: string;
 }
 
-export class MemorySyncStore implements SyncStore {
+export class MemorySyncStore implements SyncStore, OrderDeletionStore {
   readonly orders = new Map<string, Map<string, OrderFacts>>();
+  readonly deletedOrders = new Map<string, Set<string>>();
   readonly customers = new Map<string, Map<string, CustomerFacts>>();
   readonly metrics = new Map<string, Map<string, CustomerMetrics>>();
 
@@ -68,6 +69,26 @@ export class MemorySyncStore implements SyncStore {
   async deleteCustomer(shop: string, customerId: string): Promise<void> {
     this.table(this.customers, shop).delete(customerId);
     this.table(this.metrics, shop).delete(customerId);
+  }
+
+  async deleteOrders(shop: string, orderIds: string[]) {
+    const table = this.table(this.orders, shop);
+    let deleted = 0;
+    const affected = new Set<string>();
+    let tombstones = this.deletedOrders.get(shop);
+    if (!tombstones) this.deletedOrders.set(shop, (tombstones = new Set()));
+    for (const id of orderIds) {
+      const customerId = table.get(id)?.customerId;
+      if (customerId) affected.add(customerId);
+      if (table.delete(id)) deleted += 1;
+      tombstones.add(id);
+    }
+    return { deleted, affectedCustomerIds: [...affected] };
+  }
+
+  async deletedOrderIds(shop: string, orderIds: string[]): Promise<Set<string>> {
+    const tombstones = this.deletedOrders.get(shop) ?? new Set<string>();
+    return new Set(orderIds.filter((id) => tombstones.has(id)));
   }
 
   metricsFor(shop: string, customerId: string): CustomerMetrics {
@@ -166,6 +187,7 @@ export class MemoryInbox implements InboxRepository {
       if (eventIds.includes(row.id) && row.claimedBy === workerId) {
         row.processedAt = new Date();
         row.error = null;
+        row.payload = "";
       }
     }
   }
@@ -184,6 +206,20 @@ export class MemoryInbox implements InboxRepository {
       row.error = error;
       row.processedAt = new Date();
     }
+  }
+
+  async purge(options: { deleteProcessedBefore: Date; blankPayloadsBefore: Date }) {
+    const before = this.rows.length;
+    const kept = this.rows.filter((row) => !row.processedAt || row.processedAt >= options.deleteProcessedBefore);
+    this.rows.splice(0, this.rows.length, ...kept);
+    let blanked = 0;
+    for (const row of this.rows) {
+      if (row.processedAt && row.processedAt < options.blankPayloadsBefore && row.payload !== "") {
+        row.payload = "";
+        blanked += 1;
+      }
+    }
+    return { deleted: before - this.rows.length, blanked };
   }
 
   unprocessed(): InboxRow[] {

@@ -1,6 +1,7 @@
 import { parse } from "graphql";
 import { afterEach, describe, expect, it } from "vitest";
 import type { OrderFacts } from "../../app/domain/sync-records.js";
+import { LINE_ITEM_FIELDS_FRAGMENT, ORDER_FIELDS_FRAGMENT } from "../../app/graphql/order-fields.js";
 import { ORDER_LINE_ITEMS_QUERY, ORDERS_BY_ID_QUERY } from "../../app/graphql/order-reads.js";
 import { lineItemFromLine, numericId, orderFromLine } from "../../app/services/bulk-jsonl.js";
 import { InboxWorker } from "../../app/services/inbox-worker.js";
@@ -51,72 +52,17 @@ async function backfillFacts(harness: Harness, orderId: number): Promise<OrderFa
     `
       query BulkShaped($id: ID!) {
         order(id: $id) {
-          id
-          createdAt
-          processedAt
-          updatedAt
-          cancelledAt
-          test
-          currencyCode
-          presentmentCurrencyCode
-          sourceName
-          displayFinancialStatus
-          discountCodes
-          customer {
-            id
-          }
-          shippingAddress {
-            countryCodeV2
-            provinceCode
-            city
-          }
-          totalPriceSet {
-            shopMoney {
-              amount
-            }
-          }
-          subtotalPriceSet {
-            shopMoney {
-              amount
-            }
-          }
-          totalDiscountsSet {
-            shopMoney {
-              amount
-            }
-          }
-          refunds {
-            id
-            createdAt
-            totalRefundedSet {
-              shopMoney {
-                amount
-              }
-            }
-          }
+          ...CohortOrderFields
           lineItems(first: 250) {
             nodes {
-              id
-              title
-              quantity
-              vendor
-              product {
-                id
-                productType
-              }
-              variant {
-                id
-              }
-              discountedTotalSet {
-                shopMoney {
-                  amount
-                }
-              }
+              ...CohortLineItemFields
             }
           }
         }
       }
-    `,
+    ` +
+      ORDER_FIELDS_FRAGMENT +
+      LINE_ITEM_FIELDS_FRAGMENT,
     { id: `gid://shopify/Order/${orderId}` },
   );
   // The backfill's product-collections export, as a lookup.

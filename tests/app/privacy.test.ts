@@ -90,6 +90,7 @@ function rowCounters(db: Database, shop: string): Record<string, () => Promise<n
     SyncedLineItemCollection: () => db.syncedLineItemCollection.count({ where: { shop } }),
     SyncedRefund: () => db.syncedRefund.count({ where: { shop } }),
     SyncedOrderDiscountCode: () => db.syncedOrderDiscountCode.count({ where: { shop } }),
+    DeletedOrder: () => db.deletedOrder.count({ where: { shop } }),
     CustomerMetrics: () => db.customerMetrics.count({ where: { shop } }),
     CustomerPurchase: () => db.customerPurchase.count({ where: { shop } }),
   };
@@ -115,6 +116,7 @@ describe.each(await providers())("privacy topics on %s", (provider) => {
       await store.upsertOrders(shop, [order("1001", "100"), order("1002", "100"), order("2001", "200")]);
       await store.refreshMetrics(shop, ["100", "200"]);
       await db.syncState.create({ data: { shop, resource: "orders", watermark: new Date() } });
+      await db.deletedOrder.create({ data: { shop, id: "999", deletedAt: new Date() } });
       const inbox = prismaWebhookInbox(db);
       await inbox.insertIfNew({
         shop,

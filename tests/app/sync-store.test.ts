@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { applyMigrations } from "../../app/db/migrate.server.js";
+import { prismaOrderDeletion } from "../../app/db/order-deletion.server.js";
 import { prismaSyncStore } from "../../app/db/sync-store.server.js";
 import { computeCustomerMetrics, type CustomerMetricsFacts } from "../../app/domain/metrics.js";
 import type { CustomerFacts, OrderFacts } from "../../app/domain/sync-records.js";
@@ -19,12 +20,32 @@ afterAll(async () => {
   }
 });
 
-async function openStore(provider: "sqlite" | "postgresql"): Promise<SyncStore> {
+/** Each database, and on SQLite each fact writer: the driver-level one (the default) and Prisma's SQL. */
+interface StoreVariant {
+  provider: "sqlite" | "postgresql";
+  writer: "driver" | "prisma";
+}
+const variants: Array<[string, StoreVariant]> = (await providers()).flatMap((provider) =>
+  provider === "sqlite"
+    ? ([
+        ["sqlite (driver writer)", { provider, writer: "driver" }],
+        ["sqlite (Prisma writer)", { provider, writer: "prisma" }],
+      ] as Array<[string, StoreVariant]>)
+    : ([["postgresql", { provider, writer: "prisma" }]] as Array<[string, StoreVariant]>),
+);
+
+async function openDatabase(provider: "sqlite" | "postgresql") {
   const database = await freshDatabase(provider);
   await applyMigrations(database.url);
   const db = createDatabase(database.url);
   opened.push({ database, db });
-  return prismaSyncStore(db, database.url);
+  return { db, url: database.url };
+}
+
+async function openStore(variant: StoreVariant): Promise<SyncStore> {
+  const { db, url } = await openDatabase(variant.provider);
+  // Small recompute ranges, so a full recompute crosses range boundaries.
+  return prismaSyncStore(db, url, { sqliteFactWriter: variant.writer, recomputeChunk: 3 });
 }
 
 /**
@@ -123,7 +144,7 @@ async function deliver(store: SyncStore, shop: string, deliveries: Delivery[], r
   }
 }
 
-describe.each(await providers())("sync store on %s", (provider) => {
+describe.each(variants)("sync store on %s", (_name, provider) => {
   it.each([1, 2, 3, 4, 5])(
     "given random deliveries (seed %i) with updates, refunds, cancellations, duplicates, stale copies and deletions, when applied incrementally, then the metrics equal a full recompute and the reference",
     async (seed) => {
@@ -291,3 +312,85 @@ describe.each(await providers())("sync store on %s", (provider) => {
     expect(await store.customerMetrics(SHOP)).toEqual([]);
   });
 });
+
+describe.each(variants)("order deletion on %s", (_name, variant) => {
+  it("given a deleted order, when a late snapshot of it arrives, then it stays deleted and counts as stale", async () => {
+    const random = randomSource(6);
+    const { db, url } = await openDatabase(variant.provider);
+    const store = prismaSyncStore(db, url, { sqliteFactWriter: variant.writer });
+    await store.upsertCustomers(SHOP, [customerSnapshot(random, "1", 5)]);
+    await store.upsertOrders(SHOP, [orderSnapshot(random, "100", "1", 5), orderSnapshot(random, "101", "1", 5)]);
+
+    await prismaOrderDeletion(db).deleteOrders(SHOP, ["100"]);
+    const late = await store.upsertOrders(SHOP, [orderSnapshot(random, "100", "1", 60)]);
+
+    expect(late).toEqual({ written: 0, stale: 1, affectedCustomerIds: [] });
+    expect((await db.syncedOrder.findMany({ where: { shop: SHOP } })).map((o) => o.id)).toEqual(["101"]);
+    expect(await db.syncedLineItem.count({ where: { shop: SHOP, orderId: "100" } })).toBe(0);
+  });
+});
+
+describe.each(await providers())("fact writers on %s", (provider) => {
+  it("given an erased customer, when a later snapshot of one of their orders arrives, then it is stored without customer or geography", async () => {
+    const random = randomSource(5);
+    const { db, url } = await openDatabase(provider);
+    const store = prismaSyncStore(db, url);
+    await store.upsertCustomers(SHOP, [customerSnapshot(random, "1", 5)]);
+    await store.upsertOrders(SHOP, [{ ...orderSnapshot(random, "100", "1", 5), countryCode: "FR", city: "Lyon" }]);
+
+    await store.deleteCustomer(SHOP, "1");
+    await store.upsertOrders(SHOP, [
+      { ...orderSnapshot(random, "100", "1", 60), countryCode: "FR", provinceCode: "ARA", city: "Lyon" },
+    ]);
+
+    const order = await db.syncedOrder.findUniqueOrThrow({ where: { shop_id: { shop: SHOP, id: "100" } } });
+    expect(order).toMatchObject({ customerId: null, countryCode: null, provinceCode: null, city: null });
+  });
+});
+
+if ((await providers()).includes("sqlite")) {
+  describe("the SQLite driver-level fact writer", () => {
+    it.each([21, 22, 23])(
+      "given random deliveries (seed %i), when applied by the driver-level writer and by Prisma's SQL, then every stored row and result is identical",
+      async (seed) => {
+        const stores = await Promise.all(
+          (["driver", "prisma"] as const).map(async (writer) => {
+            const { db, url } = await openDatabase("sqlite");
+            return { db, store: prismaSyncStore(db, url, { sqliteFactWriter: writer }), results: [] as unknown[] };
+          }),
+        );
+        for (const delivery of randomDeliveries(seed, 80)) {
+          for (const side of stores) {
+            if (delivery.type === "deleteCustomer") await side.store.deleteCustomer(SHOP, delivery.customerId);
+            else if (delivery.type === "orders")
+              side.results.push(await side.store.upsertOrders(SHOP, delivery.snapshots));
+            else side.results.push(await side.store.upsertCustomers(SHOP, delivery.snapshots));
+          }
+        }
+        const [driver, prisma] = stores;
+        expect(driver!.results).toEqual(prisma!.results);
+        expect(await storedFacts(driver!.db)).toEqual(await storedFacts(prisma!.db));
+      },
+    );
+  });
+}
+
+/** Every fact row of the shop, in a stable order. */
+async function storedFacts(db: Database) {
+  const where = { shop: SHOP };
+  return {
+    // A tombstone's times are the moment of deletion, which differs between the two databases.
+    customers: (await db.syncedCustomer.findMany({ where, orderBy: { id: "asc" } })).map((customer) =>
+      customer.deletedAt ? { ...customer, createdAt: null, updatedAt: null, deletedAt: "set" } : customer,
+    ),
+    tags: await db.customerTag.findMany({ where, orderBy: [{ customerId: "asc" }, { tag: "asc" }] }),
+    orders: await db.syncedOrder.findMany({ where, orderBy: { id: "asc" } }),
+    lineItems: await db.syncedLineItem.findMany({ where, orderBy: [{ orderId: "asc" }, { id: "asc" }] }),
+    collections: await db.syncedLineItemCollection.findMany({
+      where,
+      orderBy: [{ orderId: "asc" }, { lineItemId: "asc" }, { collectionId: "asc" }],
+    }),
+    refunds: await db.syncedRefund.findMany({ where, orderBy: [{ orderId: "asc" }, { id: "asc" }] }),
+    codes: await db.syncedOrderDiscountCode.findMany({ where, orderBy: [{ orderId: "asc" }, { code: "asc" }] }),
+  };
+}

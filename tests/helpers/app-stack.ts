@@ -54,6 +54,8 @@ export async function startAppStack(options: {
   databaseUrl: string;
   timeScale?: number;
   extraEnv?: Record<string, string>;
+  /** Runs the background work as in production: the web process with COHORT_BACKGROUND=off, `npm run worker` beside. */
+  separateWorker?: boolean;
   /** Extra `node` flags for the app process (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
 }): Promise<AppStack> {
@@ -65,24 +67,36 @@ export async function startAppStack(options: {
     config: localEmulatorConfig(appUrl, { timeScale: options.timeScale ?? 0.001 }),
   });
   const logs: string[] = [];
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH ?? "",
+    NODE_ENV: "production",
+    PORT: String(appPort),
+    HOST: "127.0.0.1",
+    ...localAppEnv({ appUrl, emulatorUrl: emulator.url, databaseUrl: options.databaseUrl }),
+    ...(options.separateWorker ? { COHORT_BACKGROUND: "off" } : {}),
+    ...options.extraEnv,
+  };
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), resolve(ROOT, "server.js"), SERVER_BUILD], {
     cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      NODE_ENV: "production",
-      PORT: String(appPort),
-      HOST: "127.0.0.1",
-      ...localAppEnv({ appUrl, emulatorUrl: emulator.url, databaseUrl: options.databaseUrl }),
-      ...options.extraEnv,
-    },
+    env,
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
+  const worker = options.separateWorker
+    ? spawn(resolve(ROOT, "node_modules/.bin/tsx"), [resolve(ROOT, "scripts/worker.ts")], {
+        cwd: ROOT,
+        env: { ...env, COHORT_BACKGROUND: "on" },
+        stdio: ["ignore", "pipe", "pipe"],
+      })
+    : null;
+  worker?.stdout?.on("data", (chunk: Buffer) => logs.push(`[worker] ${chunk.toString()}`));
+  worker?.stderr?.on("data", (chunk: Buffer) => logs.push(`[worker] ${chunk.toString()}`));
   try {
     await waitForHttp(`${appUrl}/`, child, logs);
   } catch (error) {
     child.kill("SIGKILL");
+    worker?.kill("SIGKILL");
     await emulator.close();
     throw error;
   }
@@ -95,8 +109,10 @@ export async function startAppStack(options: {
     logs,
     async stop() {
       const exited = new Promise((r) => child.once("exit", r));
+      const workerExited = worker ? new Promise((r) => worker.once("exit", r)) : Promise.resolve();
       child.kill("SIGTERM");
-      await exited;
+      worker?.kill("SIGTERM");
+      await Promise.all([exited, workerExited]);
       await emulator.close();
       emulator.store.close();
     },

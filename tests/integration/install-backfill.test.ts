@@ -10,40 +10,73 @@ const SHOP = "install-demo.myshopify.com";
 const ORDERS = 10_000;
 const CUSTOMERS = 2_000;
 
+interface SeededStack {
+  database: TestDatabase;
+  stack: AppStack;
+  db: Database;
+}
+
+/** The app and the local Shopify with one seeded shop, on a fresh database. */
+async function startSeededStack(
+  provider: "sqlite" | "postgresql",
+  shop: { domain: string; name: string; seed: string; customers: number; orders: number },
+  options: Partial<Parameters<typeof startAppStack>[0]> = {},
+): Promise<SeededStack> {
+  const database = await freshDatabase(provider);
+  const stack = await startAppStack({ databaseUrl: database.url, ...options });
+  await stack.control.createShop({ domain: shop.domain, name: shop.name });
+  await stack.control.seed(shop.domain, { seed: shop.seed, customers: shop.customers, orders: shop.orders });
+  return { database, stack, db: createDatabase(database.url) };
+}
+
+async function stopSeededStack(seeded: SeededStack | undefined): Promise<void> {
+  await seeded?.db.$disconnect();
+  await seeded?.stack.stop();
+  await seeded?.database.drop();
+}
+
+/** The merchant opens the app in Shopify admin for the first time (session token, then token exchange). */
+async function openApp(stack: AppStack, shop: string): Promise<void> {
+  const host = Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`)
+    .toString("base64")
+    .replace(/=+$/, "");
+  const token = mintSessionToken(stack.emulator.context, { shopDomain: shop });
+  const response = await fetch(
+    `${stack.appUrl}/app?embedded=1&shop=${shop}&host=${host}&id_token=${encodeURIComponent(token)}`,
+    { headers: BROWSER_HEADERS },
+  );
+  expect(response.status, stack.logs.join("")).toBe(200);
+}
+
+/** Waits until both resources' backfills completed; fails at once on a failed one. */
+async function completedBackfill(db: Database, shop: string, timeoutMs: number) {
+  return waitFor(async () => {
+    const states = await db.syncState.findMany({ where: { shop } });
+    const failed = states.find((state) => state.status === "failed");
+    if (failed) throw new Error(`backfill failed: ${failed.lastError}`);
+    return states.length === 2 && states.every((state) => state.status === "completed") ? states : null;
+  }, timeoutMs);
+}
+
 describe.each(await providers())("a new install on a 10,000-order store, on %s", (provider) => {
-  let database: TestDatabase;
-  let stack: AppStack;
-  let db: Database;
+  let seeded: SeededStack;
 
   beforeAll(async () => {
-    database = await freshDatabase(provider);
-    stack = await startAppStack({ databaseUrl: database.url });
-    await stack.control.createShop({ domain: SHOP, name: "Install Demo" });
-    await stack.control.seed(SHOP, { seed: "2026", customers: CUSTOMERS, orders: ORDERS });
-    db = createDatabase(database.url);
+    seeded = await startSeededStack(provider, {
+      domain: SHOP,
+      name: "Install Demo",
+      seed: "2026",
+      customers: CUSTOMERS,
+      orders: ORDERS,
+    });
   }, 120_000);
 
-  afterAll(async () => {
-    await db?.$disconnect();
-    await stack?.stop();
-    await database?.drop();
-  });
+  afterAll(() => stopSeededStack(seeded));
 
   it("given the merchant opens the app for the first time, when the install backfill finishes, then every customer's order count and net spend equal Shopify's and the metrics equal a from-scratch recompute", async () => {
-    const host = Buffer.from("admin.shopify.com/store/install-demo").toString("base64").replace(/=+$/, "");
-    const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
-    const response = await fetch(
-      `${stack.appUrl}/app?embedded=1&shop=${SHOP}&host=${host}&id_token=${encodeURIComponent(token)}`,
-      { headers: BROWSER_HEADERS },
-    );
-    expect(response.status, stack.logs.join("")).toBe(200);
-
-    await waitFor(async () => {
-      const states = await db.syncState.findMany({ where: { shop: SHOP } });
-      const failed = states.find((state) => state.status === "failed");
-      if (failed) throw new Error(`backfill failed: ${failed.lastError}`);
-      return states.length === 2 && states.every((state) => state.status === "completed") ? states : null;
-    }, 180_000);
+    const { stack, db, database } = seeded;
+    await openApp(stack, SHOP);
+    await completedBackfill(db, SHOP, 180_000);
 
     // Shopify's own figures for every customer (amountSpent: totals less refunds, cancelled orders excluded).
     const shopifyCustomers = (
@@ -68,4 +101,32 @@ describe.each(await providers())("a new install on a 10,000-order store, on %s",
     await store.recomputeAllMetrics(SHOP);
     expect(await store.customerMetrics(SHOP)).toEqual(incremental);
   }, 240_000);
+});
+
+describe("a new install with the worker in its own process (COHORT_BACKGROUND=off in the web process)", () => {
+  const shop = "split-demo.myshopify.com";
+  let seeded: SeededStack;
+
+  beforeAll(async () => {
+    seeded = await startSeededStack(
+      "sqlite",
+      { domain: shop, name: "Split Demo", seed: "2027", customers: 200, orders: 1_000 },
+      { separateWorker: true, extraEnv: { COHORT_BACKFILL_SWEEP_MS: "500" } },
+    );
+  }, 120_000);
+
+  afterAll(() => stopSeededStack(seeded));
+
+  it("given the merchant opens the app, when the web process only records the install, then the worker's sweep backfills the shop", async () => {
+    const { stack, db } = seeded;
+    await openApp(stack, shop);
+
+    const states = await completedBackfill(db, shop, 120_000).catch((error: unknown) => {
+      throw new Error(`${String(error)}\n${stack.logs.join("")}`);
+    });
+
+    expect(states.map((state) => state.resource).sort()).toEqual(["customers", "orders"]);
+    expect(await db.syncedOrder.count({ where: { shop } })).toBe(1_000);
+    expect(await db.customerMetrics.count({ where: { shop } })).toBe(200);
+  }, 180_000);
 });

@@ -18,6 +18,11 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
     await stack.control.install(SHOP);
     db = createDatabase(database.url);
     // Opening the app stores the offline session the worker reads Shopify with.
+    await openApp();
+  }, 120_000);
+
+  /** The merchant opens Cohort in the admin: session token, token exchange, afterAuth. */
+  async function openApp(): Promise<void> {
     const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
     const host = Buffer.from(`admin.shopify.com/store/${SHOP.replace(".myshopify.com", "")}`)
       .toString("base64")
@@ -25,7 +30,7 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
     const params = new URLSearchParams({ embedded: "1", shop: SHOP, host, id_token: token });
     const response = await fetch(`${stack.appUrl}/app?${params}`, { headers: BROWSER_HEADERS });
     expect(response.status, stack.logs.join("")).toBe(200);
-  }, 120_000);
+  }
 
   afterAll(async () => {
     await db?.$disconnect();
@@ -107,6 +112,60 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
     const stored = await db.syncedCustomer.findUnique({ where: { shop_id: { shop: SHOP, id: String(customer.id) } } });
     expect(stored === null || (stored.deletedAt !== null && stored.city === null)).toBe(true);
     expect(await db.webhookEvent.count({ where: { shop: SHOP, payload: { contains: "forget@example.com" } } })).toBe(0);
+  });
+
+  it("given a customer's order deleted in the local Shopify, when orders/delete arrives, then the order and its rows are gone and the customer's metrics drop", async () => {
+    const customer = await stack.control.createCustomer(SHOP, { email: "deletes@example.com" });
+    const kept = await stack.control.createOrder(SHOP, {
+      customerId: customer.id,
+      lineItems: [{ title: "Socks", price: "10.00", quantity: 1 }],
+      financialStatus: "PAID",
+      discountCodes: [{ code: "TEN", amount: "1.00" }],
+    });
+    const doomed = await stack.control.createOrder(SHOP, {
+      customerId: customer.id,
+      lineItems: [{ title: "Coat", price: "90.00", quantity: 1 }],
+      financialStatus: "PAID",
+      discountCodes: [{ code: "TEN", amount: "1.00" }],
+    });
+    const metricsOf = () =>
+      db.customerMetrics.findUnique({ where: { shop_customerId: { shop: SHOP, customerId: String(customer.id) } } });
+    await waitFor(async () => ((await metricsOf())?.orderCount === 2 ? true : null));
+
+    await stack.control.deleteOrder(SHOP, doomed.id);
+
+    await waitFor(async () => ((await metricsOf())?.orderCount === 1 ? true : null));
+    const where = { shop: SHOP, orderId: String(doomed.id) };
+    expect(await db.syncedOrder.count({ where: { shop: SHOP, id: String(doomed.id) } })).toBe(0);
+    expect(await db.syncedLineItem.count({ where })).toBe(0);
+    expect(await db.syncedOrderDiscountCode.count({ where })).toBe(0);
+    expect(await db.syncedOrder.count({ where: { shop: SHOP, id: String(kept.id) } })).toBe(1);
+    expect(await metricsOf()).toMatchObject({ orderCount: 1, netSpend: 90_000n });
+    // Applied webhooks keep no personal data: the payloads are blanked, the rows stay for deduplication.
+    await waitFor(async () => (await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })) === 0);
+    expect(await db.webhookEvent.count({ where: { shop: SHOP, payload: { contains: "deletes@example.com" } } })).toBe(
+      0,
+    );
+  });
+
+  it("given Shopify revokes the app's token, when background work next needs Shopify, then the shop's work stops until the merchant opens the app again, and nothing is lost", async () => {
+    await stack.control.revokeTokens(SHOP);
+    const order = await stack.control.createOrder(SHOP, {
+      lineItems: [{ title: "Umbrella", price: "25.00", quantity: 1 }],
+      financialStatus: "PAID",
+    });
+
+    await waitFor(async () => {
+      const shop = await db.shop.findUnique({ where: { domain: SHOP } });
+      return shop?.uninstalledAt ? shop : null;
+    });
+    expect(await db.session.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await db.syncedOrder.count({ where: { shop: SHOP, id: String(order.id) } })).toBe(0);
+
+    await openApp();
+
+    expect((await db.shop.findUnique({ where: { domain: SHOP } }))?.uninstalledAt).toBeNull();
+    await waitFor(() => db.syncedOrder.findFirst({ where: { shop: SHOP, id: String(order.id) } }));
   });
 
   it("given the app is uninstalled, when shop/redact arrives 48 hours later, then nothing of the shop is left", async () => {

@@ -5,6 +5,23 @@ import type { FailureNote } from "./report.js";
  * Keyed by scenario id; `npm run parity` prints the verdict beside each failure and copies it into the report.
  */
 export const FAILURE_NOTES: Readonly<Record<string, FailureNote>> = {
+  "bulk-operation-run-query-schema-roots": {
+    kind: "accepted",
+    why:
+      "Capture state: the target compares `bulkOperation.id` strictly (the spec lists no generated-id difference), " +
+      "and the id of a new operation is Shopify's to generate. With the id allowed as a BulkOperation gid both runs " +
+      "agree (CREATED, QUERY, no userErrors). Gap behind it, not compared: `draftOrders` has no resolver here, so " +
+      "the draft-orders export later FAILS with INTERNAL_SERVER_ERROR where Shopify completes (Cohort exports no " +
+      "draft orders).",
+  },
+  "bulk-operations-live-hybrid-base-overlay": {
+    kind: "accepted",
+    why:
+      "Capture state: `nodes[0]` of the post-run window is the operation the replayed run just created, compared " +
+      "strictly (id, createdAt, status CREATED): Shopify's generated id and its still-queued status cannot be " +
+      "reproduced by a fresh run. The historical operations after it (`nodes[1..2]`, seeded from the capture with " +
+      "Shopify's signed URLs) and the run payload agree.",
+  },
   "customers-advanced-search-read": {
     kind: "accepted",
     why:

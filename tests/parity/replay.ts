@@ -18,7 +18,15 @@ import { ALL_SCOPES, testConfig } from "../shopify-emulator/test-support.js";
 import { parseGid, type ProductRecord, type ShopPlan, type ShopRecord } from "../shopify-emulator/store/types.js";
 import { compareSlices, type Difference, type ExpectedDifference } from "./compare.js";
 import { MISSING, readPath } from "./json-path.js";
-import { collectCapturedRecords, padCustomers, padOrders, seedFromCapture } from "./seed.js";
+import { importOperation, TERMINAL_STATUSES, type BulkOperationStatus } from "../shopify-emulator/bulk/operations.js";
+import {
+  bulkOperationRecords,
+  collectBulkOperations,
+  collectCapturedRecords,
+  padCustomers,
+  padOrders,
+  seedFromCapture,
+} from "./seed.js";
 
 // ---- spec shapes ------------------------------------------------------------------------------------------------
 
@@ -231,7 +239,43 @@ const PRECONDITIONS: Record<string, (env: { store: EmulatorStore; shop: ShopReco
   },
 };
 
-async function createEnvironment(scenarioId: string, storeDomain: string, capture: unknown): Promise<Environment> {
+/**
+ * Variables of documents whose `*.variables.json` the captures copy leaves out, rebuilt from the requests the
+ * capture records (each names the capture section its values come from).
+ */
+const MISSING_VARIABLES: Record<string, (capture: unknown) => Record<string, unknown>> = {
+  // BulkOperationStatusParityRead: the unknown-id read and the two empty "running" catalogs of `reads`.
+  "bulk-operation-status-catalog-cancel": (capture) => ({
+    unknownId: readPath(capture, "$.reads.unknownId.variables.id"),
+    first: readPath(capture, "$.reads.catalogEmptyRunningQuery.variables.first"),
+    runningQuery: readPath(capture, "$.reads.catalogEmptyRunningQuery.variables.query"),
+    runningMutation: readPath(capture, "$.reads.catalogEmptyRunningMutation.variables.query"),
+    sortKey: readPath(capture, "$.reads.catalogEmptyRunningQuery.variables.sortKey"),
+    reverse: readPath(capture, "$.reads.catalogEmptyRunningQuery.variables.reverse"),
+  }),
+};
+
+/** BulkOperation ids the spec's requests send, taken from the capture's recorded variables. */
+function bulkOperationsNamedBy(spec: ParitySpec, capture: unknown): Set<number> {
+  const named = new Set<number>();
+  const collect = (value: unknown): void => {
+    if (typeof value === "string") {
+      const gid = parseGid(value);
+      if (gid?.type === "BulkOperation") named.add(gid.id);
+    } else if (typeof value === "object" && value !== null) {
+      for (const child of Object.values(value)) collect(child);
+    }
+  };
+  const requests = [spec.proxyRequest, ...spec.comparison.targets.map((target) => target.proxyRequest)];
+  for (const request of requests) {
+    if (request?.variablesCapturePath) collect(readPath(capture, request.variablesCapturePath));
+    if (request?.variables) collect(request.variables);
+  }
+  return named;
+}
+
+async function createEnvironment(spec: ParitySpec, storeDomain: string, capture: unknown): Promise<Environment> {
+  const scenarioId = spec.scenarioId;
   const capturedAt = readPath(capture, "$.capturedAt");
   const clock = typeof capturedAt === "string" ? new Date(capturedAt) : new Date();
   const store = new EmulatorStore({ now: () => clock });
@@ -246,6 +290,9 @@ async function createEnvironment(scenarioId: string, storeDomain: string, captur
   installApp(emulator.context, shop.id, REPLAY_SCOPES);
   const { accessToken } = issueOfflineToken(emulator.context, shop.id, REPLAY_CONFIG.app.apiKey, { expiring: false });
   seedFromCapture(store, shop, records);
+  const captured = collectBulkOperations(capture, bulkOperationsNamedBy(spec, capture));
+  for (const operation of bulkOperationRecords(captured, shop.id, REPLAY_CONFIG.app.apiKey))
+    importOperation(emulator.context, operation);
   PRECONDITIONS[scenarioId]?.({ store, shop, capture });
   return { emulator, token: accessToken };
 }
@@ -253,6 +300,7 @@ async function createEnvironment(scenarioId: string, storeDomain: string, captur
 // ---- requests ---------------------------------------------------------------------------------------------------
 
 interface ReplayState {
+  scenarioId: string;
   capture: unknown;
   primary: unknown;
   previous: unknown;
@@ -294,6 +342,8 @@ function variablesFor(capturesDir: string, request: ProxyRequestSpec, state: Rep
   if (request.variablesPath && existsSync(join(capturesDir, request.variablesPath))) {
     return JSON.parse(readFileSync(join(capturesDir, request.variablesPath), "utf8")) as Record<string, unknown>;
   }
+  const rebuilt = MISSING_VARIABLES[state.scenarioId];
+  if (request.variablesPath && rebuilt) return rebuilt(state.capture);
   // The captures copy leaves out some `*.variables.json`; the capture records what was sent.
   for (const path of ["$.variables", "$.proxyVariables"]) {
     const value = readPath(state.capture, path);
@@ -302,8 +352,12 @@ function variablesFor(capturesDir: string, request: ProxyRequestSpec, state: Rep
   return {};
 }
 
+/** A sunset stable version falls forward to the oldest one still served, as Shopify does; otherwise ours. */
 function apiVersionFor(version: string | undefined): string {
-  return version && SUPPORTED_API_VERSIONS.includes(version) ? version : SHOPIFY_API_VERSION;
+  if (version && SUPPORTED_API_VERSIONS.includes(version)) return version;
+  const oldest = SUPPORTED_API_VERSIONS.find((served) => /^\d{4}-\d{2}$/.test(served));
+  if (version && oldest && /^\d{4}-\d{2}$/.test(version) && version < oldest) return oldest;
+  return SHOPIFY_API_VERSION;
 }
 
 async function post(
@@ -341,6 +395,30 @@ async function send(
     query,
     variablesFor(capturesDir, request, state),
   );
+}
+
+// ---- polling ----------------------------------------------------------------------------------------------------
+
+const MAX_POLLS = 250;
+const POLL_INTERVAL_MS = 20;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function bulkStatus(value: unknown): BulkOperationStatus | null {
+  if (typeof value !== "object" || value === null) return null;
+  const { status, id } = value as { status?: unknown; id?: unknown };
+  return typeof status === "string" && typeof id === "string" && id.startsWith("gid://shopify/BulkOperation/")
+    ? (status as BulkOperationStatus)
+    : null;
+}
+
+/** A query target whose captured operation is terminal while ours is not yet (the capture's own polling). */
+function stillRunning(capturesDir: string, capture: unknown, response: unknown, target: TargetSpec): boolean {
+  const documentPath = target.proxyRequest?.documentPath;
+  if (!target.capturePath || !documentPath) return false;
+  if (/^\s*mutation\b/m.test(readFileSync(join(capturesDir, documentPath), "utf8"))) return false;
+  const theirs = bulkStatus(readPath(capture, target.capturePath));
+  const ours = bulkStatus(readPath(response, target.proxyPath ?? "$"));
+  return theirs !== null && ours !== null && TERMINAL_STATUSES.has(theirs) && !TERMINAL_STATUSES.has(ours);
 }
 
 // ---- cost -------------------------------------------------------------------------------------------------------
@@ -426,9 +504,15 @@ export async function replayScenario(capturesDir: string, entry: SpecEntry): Pro
   let notImplemented: NotImplemented | null = null;
   let crash: string | null = null;
   try {
-    const shared = await createEnvironment(spec.scenarioId, storeDomain, capture);
+    const shared = await createEnvironment(spec, storeDomain, capture);
     environments.push(shared);
-    const state: ReplayState = { capture, primary: MISSING, previous: MISSING, byTarget: new Map() };
+    const state: ReplayState = {
+      scenarioId: spec.scenarioId,
+      capture,
+      primary: MISSING,
+      previous: MISSING,
+      byTarget: new Map(),
+    };
     if (spec.proxyRequest?.documentPath || spec.proxyRequest?.documentCapturePath) {
       state.primary = await send(capturesDir, shared, spec.proxyRequest, captureVersion, state);
       state.previous = state.primary;
@@ -439,10 +523,15 @@ export async function replayScenario(capturesDir: string, entry: SpecEntry): Pro
       if (target.proxyRequest) {
         let env = shared;
         if (target.isolatedProxy) {
-          env = await createEnvironment(spec.scenarioId, storeDomain, capture);
+          env = await createEnvironment(spec, storeDomain, capture);
           environments.push(env);
         }
         response = await send(capturesDir, env, target.proxyRequest, captureVersion, state);
+        // The capture polled a bulk operation until it finished; a read of ours that is still running polls too.
+        for (let poll = 0; poll < MAX_POLLS && stillRunning(capturesDir, capture, response, target); poll += 1) {
+          await sleep(POLL_INTERVAL_MS);
+          response = await send(capturesDir, env, target.proxyRequest, captureVersion, state);
+        }
         notImplemented ??= hasNotImplemented(response);
       }
       state.byTarget.set(target.name, response);

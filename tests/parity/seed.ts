@@ -15,6 +15,7 @@ import type {
   ShopRecord,
 } from "../shopify-emulator/store/types.js";
 import { parseGid } from "../shopify-emulator/store/types.js";
+import type { BulkOperationRecord, BulkOperationStatus } from "../shopify-emulator/bulk/operations.js";
 
 type Bag = Record<string, unknown>;
 
@@ -341,5 +342,136 @@ export function padOrders(store: EmulatorStore, shop: ShopRecord, total: number)
         ),
       );
     }
+  });
+}
+
+// ---- bulk operations ----------------------------------------------------------------------------------------------
+
+interface CapturedBulkOperation {
+  fields: Bag;
+  /** First seen in a `bulkOperationRunQuery` payload: the capture made it rather than found it. */
+  createdByCapture: boolean;
+  /** Sub-second times from list cursors (`last_value`), by the seconds-precision ISO time they refine. */
+  preciseTimes: Map<string, string>;
+}
+
+function decodeCapturedCursor(cursor: unknown): { id: number; value: string | null } | null {
+  if (typeof cursor !== "string") return null;
+  try {
+    const parsed = JSON.parse(Buffer.from(cursor, "base64").toString("utf8")) as {
+      last_id?: unknown;
+      last_value?: unknown;
+    };
+    return typeof parsed.last_id === "number"
+      ? { id: parsed.last_id, value: typeof parsed.last_value === "string" ? parsed.last_value : null }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Every BulkOperation the capture shows, as the live store held it before the replayed requests act on it: the
+ * latest state seen (fields merged, later wins) up to the first successful `bulkOperationCancel` of it (the
+ * replay sends that cancel itself). Operations the capture's own `bulkOperationRunQuery` created are kept only
+ * when a replayed request names them by id (`named`; otherwise the replay's own run stands for them).
+ */
+export function collectBulkOperations(
+  capture: unknown,
+  named: ReadonlySet<number>,
+): Map<number, CapturedBulkOperation> {
+  const operations = new Map<number, CapturedBulkOperation>();
+  const frozen = new Set<number>();
+  const cursors: { id: number; value: string }[] = [];
+  const entry = (id: number): CapturedBulkOperation => {
+    let found = operations.get(id);
+    if (!found) {
+      found = { fields: {}, createdByCapture: false, preciseTimes: new Map() };
+      operations.set(id, found);
+    }
+    return found;
+  };
+  const visitNode = (value: unknown, key: string, within: "run" | null): void => {
+    if (Array.isArray(value)) {
+      for (const item of value) visitNode(item, key, within);
+      return;
+    }
+    if (!isObject(value)) {
+      if (key === "cursor" || key === "startCursor" || key === "endCursor") {
+        const cursor = decodeCapturedCursor(value);
+        if (cursor?.value) cursors.push({ id: cursor.id, value: cursor.value });
+      }
+      return;
+    }
+    if (REQUEST_SECTION.test(key)) return;
+    const gid = typeof value.id === "string" ? parseGid(value.id) : null;
+    if (gid?.type === "BulkOperation" && typeof value.status === "string") {
+      if (!frozen.has(gid.id)) {
+        const found = entry(gid.id);
+        if (within === "run" && Object.keys(found.fields).length === 0) found.createdByCapture = true;
+        Object.assign(found.fields, structuredClone(value));
+      }
+    }
+    for (const [childKey, child] of Object.entries(value)) {
+      if (childKey === "bulkOperationCancel" && isObject(child)) {
+        const cancelled = isObject(child.bulkOperation) ? child.bulkOperation : null;
+        const cancelGid = cancelled && typeof cancelled.id === "string" ? parseGid(cancelled.id) : null;
+        const succeeded = Array.isArray(child.userErrors) && child.userErrors.length === 0;
+        if (cancelGid && succeeded) frozen.add(cancelGid.id);
+        continue;
+      }
+      visitNode(child, childKey, childKey === "bulkOperationRunQuery" ? "run" : within);
+    }
+  };
+  if (isObject(capture)) {
+    for (const [key, value] of Object.entries(capture)) if (SEED_SECTION.test(key)) visitNode(value, key, null);
+    for (const [key, value] of Object.entries(capture)) if (!SEED_SECTION.test(key)) visitNode(value, key, null);
+  }
+  for (const cursor of cursors) {
+    const found = operations.get(cursor.id);
+    if (!found) continue;
+    // "2026-05-05 20:34:00.379572" refines "2026-05-05T20:34:00Z"
+    const seconds = `${cursor.value.slice(0, 10)}T${cursor.value.slice(11, 19)}Z`;
+    found.preciseTimes.set(seconds, `${cursor.value.slice(0, 10)}T${cursor.value.slice(11)}Z`);
+  }
+  for (const [id, found] of operations) if (found.createdByCapture && !named.has(id)) operations.delete(id);
+  return operations;
+}
+
+const counter = (value: unknown): number =>
+  typeof value === "string" || typeof value === "number" ? Number(value) : 0;
+
+/** The captured operations as emulator records of `clientId` (the replay's app), with Shopify's signed URLs. */
+export function bulkOperationRecords(
+  captured: Map<number, CapturedBulkOperation>,
+  shopId: number,
+  clientId: string,
+): BulkOperationRecord[] {
+  return [...captured].map(([id, { fields, preciseTimes }]) => {
+    const status = str(fields.status) as BulkOperationStatus;
+    const createdAt = str(fields.createdAt) ?? DEFAULT_TIME;
+    const completedAt = str(fields.completedAt);
+    const created = preciseTimes.get(createdAt);
+    const completed = completedAt ? preciseTimes.get(completedAt) : undefined;
+    return {
+      id,
+      shopId,
+      clientId,
+      type: (str(fields.type) as BulkOperationRecord["type"] | null) ?? "QUERY",
+      status,
+      errorCode: (str(fields.errorCode) as BulkOperationRecord["errorCode"]) ?? null,
+      query: str(fields.query) ?? "",
+      groupObjects: false,
+      // A time seen in a cursor refines only the one field it matches (both equal to the second: ambiguous).
+      createdAt: created && created !== completed ? created : createdAt,
+      completedAt: completed && completed !== created ? completed : completedAt,
+      objectCount: counter(fields.objectCount),
+      rootObjectCount: counter(fields.rootObjectCount),
+      fileSize: fields.fileSize === null || fields.fileSize === undefined ? null : counter(fields.fileSize),
+      resultToken: null,
+      partialToken: null,
+      cancelRequested: status === "CANCELING",
+      importedUrls: { url: str(fields.url), partialDataUrl: str(fields.partialDataUrl) },
+    } satisfies BulkOperationRecord;
   });
 }

@@ -87,6 +87,11 @@ export class EmulatorClient {
     return this.call("POST", `/shops/${EmulatorClient.shop(shop)}/uninstall`, {});
   }
 
+  /** Revokes every token the app holds for the shop (the app stays installed): Admin calls answer 401. */
+  revokeTokens(shop: string): Promise<{ revoked: boolean }> {
+    return this.call("POST", `/shops/${EmulatorClient.shop(shop)}/revoke-tokens`, {});
+  }
+
   async setPlan(shop: string, plan: ShopPlan): Promise<ShopRecord> {
     return (await this.call<{ shop: ShopRecord }>("POST", `/shops/${EmulatorClient.shop(shop)}/plan`, { plan })).shop;
   }
@@ -123,6 +128,10 @@ export class EmulatorClient {
 
   async getOrder(shop: string, id: number): Promise<OrderRecord> {
     return (await this.call<{ order: OrderRecord }>("GET", `/shops/${EmulatorClient.shop(shop)}/orders/${id}`)).order;
+  }
+
+  deleteOrder(shop: string, id: number): Promise<{ deletedOrderId: number }> {
+    return this.call("DELETE", `/shops/${EmulatorClient.shop(shop)}/orders/${id}`);
   }
 
   async payOrder(shop: string, id: number): Promise<OrderRecord> {

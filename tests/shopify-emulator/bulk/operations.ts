@@ -28,7 +28,10 @@ export interface BulkOperationRecord {
   errorCode: BulkOperationErrorCode | null;
   query: string;
   groupObjects: boolean;
-  /** ISO with milliseconds (the list cursor carries sub-second time, as Shopify's does). */
+  /**
+   * ISO with milliseconds, or microseconds for an imported operation (the list cursor carries sub-second time, as
+   * Shopify's does; the API itself shows whole seconds).
+   */
   createdAt: string;
   completedAt: string | null;
   objectCount: number;
@@ -39,6 +42,11 @@ export interface BulkOperationRecord {
   partialToken: string | null;
   /** Set by `bulkOperationCancel`; the running job stops at its next batch. */
   cancelRequested: boolean;
+  /**
+   * Result links of an operation that ran elsewhere (imported as a record, e.g. from a real Shopify capture): its
+   * files are not here, so its signed URLs are answered as they were. Operations run here leave it unset.
+   */
+  importedUrls?: { url: string | null; partialDataUrl: string | null };
 }
 
 const registries = new WeakMap<EmulatorStore, Map<number, BulkOperationRecord>>();
@@ -69,6 +77,11 @@ export function listOperations(ctx: EmulatorContext, shopId: number, clientId: s
   );
 }
 
+/** Adds an operation that ran elsewhere (no job runs for it; it keeps the status it has until canceled). */
+export function importOperation(ctx: EmulatorContext, operation: BulkOperationRecord): void {
+  operationsOf(ctx).set(operation.id, operation);
+}
+
 export function downloadUrl(ctx: EmulatorContext, token: string | null): string | null {
   return token ? `${ctx.origin()}/_bulk/${token}.jsonl` : null;
 }
@@ -86,8 +99,10 @@ export function bulkOperationNode(ctx: EmulatorContext, operation: BulkOperation
     objectCount: String(operation.objectCount),
     rootObjectCount: String(operation.rootObjectCount),
     fileSize: operation.fileSize === null ? null : String(operation.fileSize),
-    url: downloadUrl(ctx, operation.resultToken),
-    partialDataUrl: downloadUrl(ctx, operation.partialToken),
+    url: operation.importedUrls ? operation.importedUrls.url : downloadUrl(ctx, operation.resultToken),
+    partialDataUrl: operation.importedUrls
+      ? operation.importedUrls.partialDataUrl
+      : downloadUrl(ctx, operation.partialToken),
     query: operation.query,
   };
 }

@@ -31,6 +31,14 @@ import { compileBulkQuery, type BulkUserError } from "./validate.js";
 /** From API 2026-01 Shopify runs up to five query operations per shop and app at once. */
 export const MAX_CONCURRENT_QUERY_OPERATIONS = 5;
 
+/**
+ * The concurrency limit of the request's API version: one query operation before 2026-01 (captured on 2025-01:
+ * the second run is OPERATION_IN_PROGRESS naming the first), five from 2026-01 (captured on 2026-04).
+ */
+export function maxConcurrentQueryOperations(apiVersion: string | undefined): number {
+  return apiVersion && /^\d{4}-\d{2}$/.test(apiVersion) && apiVersion < "2026-01" ? 1 : MAX_CONCURRENT_QUERY_OPERATIONS;
+}
+
 function requireGid(id: unknown): { type: string; id: number } {
   const text = typeof id === "string" ? id : String(id);
   const gid = parseGid(text);
@@ -132,6 +140,13 @@ function sortValue(operation: BulkOperationRecord, sortKey: string): number | nu
   return at === null ? null : new Date(at).getTime();
 }
 
+/** The database timestamp of an ISO time, keeping the microseconds an imported operation carries. */
+function cursorTimestamp(iso: string): string {
+  const micros = /\.(\d{4,6})Z$/.exec(iso)?.[1];
+  const base = databaseTimestamp(new Date(iso).getTime());
+  return micros ? `${base.slice(0, 20)}${micros.padEnd(6, "0")}` : base;
+}
+
 /** Newest first unless `reverse` (captured: Shopify's bulkOperations order is inverted); null completions lowest. */
 function compareOperations(sortKey: string, descending: boolean) {
   return (a: BulkOperationRecord, b: BulkOperationRecord): number => {
@@ -161,8 +176,10 @@ function bulkOperationsConnection(args: Record<string, unknown>, ctx: ResolverCo
   }
   operations.sort(compareOperations(sortKey, args.reverse !== true));
   const cursorOf = (operation: BulkOperationRecord): string => {
-    const value = sortValue(operation, sortKey);
-    return encodeCursor(operation.id, value === null ? null : databaseTimestamp(value));
+    const at = sortKey === "COMPLETED_AT" ? operation.completedAt : operation.createdAt;
+    // Captured: a null completion has no `last_value` at all, `{"last_id":7749063934258}`.
+    if (at === null) return Buffer.from(JSON.stringify({ last_id: operation.id })).toString("base64");
+    return encodeCursor(operation.id, cursorTimestamp(at));
   };
   const indexOf = (cursor: string): number => {
     const { id } = decodeCursor(cursor);
@@ -233,7 +250,7 @@ export function bulkMutationResolvers(): Record<string, FieldResolver> {
       const active = listOperations(ctx.emulator, ctx.shop.id, ctx.clientId)
         .filter((operation) => operation.type === "QUERY" && !TERMINAL_STATUSES.has(operation.status))
         .sort((a, b) => a.id - b.id);
-      if (active.length >= MAX_CONCURRENT_QUERY_OPERATIONS) {
+      if (active.length >= maxConcurrentQueryOperations(ctx.apiVersion)) {
         const ids = active.map((operation) => node(ctx, operation).id).join(", ");
         return runQueryPayload(null, [
           {

@@ -51,7 +51,7 @@ beforeAll(async () => {
   const tomlPath = join(dir, "shopify.app.toml");
   writeFileSync(
     tomlPath,
-    `[webhooks]\napi_version = "2026-10"\n[[webhooks.subscriptions]]\ntopics = ["orders/create", "orders/updated", "orders/paid", "orders/cancelled", "refunds/create", "customers/create", "customers/update", "customers/delete", "app/uninstalled"]\nuri = "/webhooks"\n[[webhooks.subscriptions]]\ncompliance_topics = ["customers/data_request", "customers/redact", "shop/redact"]\nuri = "/webhooks/compliance"\n`,
+    `[webhooks]\napi_version = "2026-10"\n[[webhooks.subscriptions]]\ntopics = ["orders/create", "orders/updated", "orders/paid", "orders/cancelled", "orders/delete", "refunds/create", "customers/create", "customers/update", "customers/delete", "app/uninstalled"]\nuri = "/webhooks"\n[[webhooks.subscriptions]]\ncompliance_topics = ["customers/data_request", "customers/redact", "shop/redact"]\nuri = "/webhooks/compliance"\n`,
   );
   emulator = await startEmulator({
     config: {
@@ -160,6 +160,27 @@ describe("control API", () => {
     const deliveries = await client.deliveries("flow", "orders/paid");
     expect(deliveries).toHaveLength(1);
     expect(deliveries[0]!.state).toBe("delivered");
+  });
+
+  it("given an installed shop with a customer's order, when the order is deleted, then it is gone, the customer's stats drop and orders/delete carries its id", async () => {
+    await client.createShop({ domain: "gone" });
+    await client.install("gone");
+    const customer = await client.createCustomer("gone", { email: "gone@example.com" });
+    const order = await client.createOrder("gone", {
+      customerId: customer.id,
+      lineItems: [{ title: "Shirt", price: "20.00", quantity: 1 }],
+      financialStatus: "PAID",
+    });
+
+    expect(await client.deleteOrder("gone", order.id)).toEqual({ deletedOrderId: order.id });
+
+    expect((await rejection(client.getOrder("gone", order.id))).status).toBe(404);
+    expect((await rejection(client.deleteOrder("gone", order.id))).status).toBe(404);
+    expect((await client.getCustomer("gone", customer.id)).numberOfOrders).toBe(0);
+    await until(() => received.some((item) => item.topic === "orders/delete"));
+    const deleted = received.find((item) => item.topic === "orders/delete")!;
+    expect(JSON.parse(deleted.body)).toEqual({ id: order.id });
+    expect(deleted.hmac).toBe(webhookHmac(deleted.body, SECRET));
   });
 
   it("given a bad order body, when creating an order, then 400 says what is wrong", async () => {

@@ -6,7 +6,7 @@
 import { z, ZodError, type ZodType, type ZodTypeDef } from "zod";
 import type { EmulatorContext } from "../context.js";
 import { json, type EmulatorRequest, type EmulatorResponse, type Router } from "../http.js";
-import { installApp, issueOfflineToken, uninstallApp, getInstallation } from "../auth/tokens.js";
+import { installApp, issueOfflineToken, uninstallApp, getInstallation, revokeShopTokens } from "../auth/tokens.js";
 import { mintSessionToken } from "../auth/session-token.js";
 import { generateDemoStore, RATES_PER_USD } from "../demo/generator.js";
 import { addMoney, fromUnits, multiplyMoney, subtractMoney, toUnits } from "../store/money.js";
@@ -402,6 +402,14 @@ export function registerControl(router: Router, ctx: EmulatorContext, webhooks: 
     return { uninstalled: uninstallApp(ctx, shop.id) };
   });
 
+  // The app stays installed, but every token it holds for the shop answers 401 (as after a merchant revokes
+  // access, or a token leak is handled); a new token exchange or install issues working ones.
+  route("POST", "/shops/:shop/revoke-tokens", (request) => {
+    const shop = shopOf(request);
+    revokeShopTokens(ctx, shop.id);
+    return { revoked: true };
+  });
+
   route("POST", "/shops/:shop/plan", (request) => {
     const shop = shopOf(request);
     return { shop: store.setShopPlan(shop.id, parseBody(request, schemas.plan).plan) };
@@ -551,6 +559,13 @@ export function registerControl(router: Router, ctx: EmulatorContext, webhooks: 
   );
 
   route("GET", "/shops/:shop/orders/:id", (request) => ({ order: orderOf(shopOf(request), request) }));
+
+  route("DELETE", "/shops/:shop/orders/:id", (request) => {
+    const shop = shopOf(request);
+    const order = orderOf(shop, request);
+    store.deleteOrder(shop.id, order.id);
+    return { deletedOrderId: order.id };
+  });
 
   route("POST", "/shops/:shop/orders/:id/pay", (request) => {
     const shop = shopOf(request);

@@ -404,6 +404,35 @@ export function toShopifyValidationErrors(
   return out;
 }
 
+/**
+ * `ID` literals written in the document are coerced before execution: a string that is not a global id fails the
+ * whole request (captured: `bulkOperation(id: "not-a-gid")` → argumentLiteralsIncompatible / CoercionError, the
+ * path ending at the argument, the location at the field).
+ */
+function invalidIdLiterals(schema: GraphQLSchema, document: DocumentNode): ShopifyGraphqlError[] {
+  const facts = describeNodes(schema, document);
+  const out: ShopifyGraphqlError[] = [];
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      StringValue(node) {
+        const type = typeInfo.getInputType();
+        if (!type || getNamedType(type).name !== "ID" || GLOBAL_ID.test(node.value)) return;
+        const fact = facts.get(node);
+        if (!fact?.field) return;
+        out.push({
+          message: `Invalid global id '${node.value}'`,
+          locations: locationOf(fact.field),
+          path: fact.path,
+          extensions: { code: "argumentLiteralsIncompatible", typeName: "CoercionError" },
+        });
+      },
+    }),
+  );
+  return out;
+}
+
 // ---- variables ----------------------------------------------------------------------------------------------------
 
 function explanationFor(
@@ -553,6 +582,8 @@ export async function executeGraphql(options: ExecuteGraphqlOptions): Promise<Js
 
   const validationErrors = validate(schema, document, specifiedRules);
   if (validationErrors.length) return { errors: toShopifyValidationErrors(schema, document, validationErrors) };
+  const badIdLiterals = invalidIdLiterals(schema, document);
+  if (badIdLiterals.length) return { errors: badIdLiterals };
 
   const operation = findOperation(document, request.operationName);
   if (!operation) {

@@ -111,7 +111,13 @@ export async function handleGraphqlRequest(
   const payload = await executeGraphql({
     schema: getAdminSchema(),
     resolvers: resolversFor(context, options),
-    context: { emulator: context, shop: auth.shop, clientId: auth.clientId, scopes: auth.scopes },
+    context: {
+      emulator: context,
+      shop: auth.shop,
+      clientId: auth.clientId,
+      scopes: auth.scopes,
+      apiVersion: request.version,
+    },
     throttle: throttleFor(context),
     request: body,
   });

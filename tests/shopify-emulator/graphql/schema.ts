@@ -13,6 +13,8 @@ export interface ResolverContext {
   shop: ShopRecord;
   clientId: string;
   scopes: string[];
+  /** The API version of the request (`2026-04`, `unstable`); absent outside HTTP (tests, the bulk exporter). */
+  apiVersion?: string;
 }
 
 /**

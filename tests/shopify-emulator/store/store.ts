@@ -12,6 +12,7 @@ export type StoreTopic =
   | "orders/updated"
   | "orders/paid"
   | "orders/cancelled"
+  | "orders/delete"
   | "refunds/create"
   | "customers/create"
   | "customers/update"
@@ -353,6 +354,16 @@ export class EmulatorStore {
       for (const topic of topics) this.emit({ shopId, topic, resourceId: order.id });
     }
     return order;
+  }
+
+  /** Deletes an order (as the Admin API's orderDelete does) and announces `orders/delete`. */
+  deleteOrder(shopId: number, id: number, options: { silent?: boolean } = {}): boolean {
+    const order = this.getOrder(shopId, id);
+    if (!order) return false;
+    this.prepare("DELETE FROM orders WHERE shop_id = ? AND id = ?").run(shopId, id);
+    if (order.customerId !== null) this.refreshCustomerStats(shopId, order.customerId);
+    if (!options.silent) this.emit({ shopId, topic: "orders/delete", resourceId: id, snapshot: order });
+    return true;
   }
 
   nextOrderNumber(shopId: number): number {

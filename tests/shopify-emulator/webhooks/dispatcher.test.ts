@@ -43,7 +43,7 @@ client_id = "key"
 [webhooks]
 api_version = "2026-10"
 [[webhooks.subscriptions]]
-topics = ["orders/create", "orders/updated", "orders/paid", "refunds/create", "customers/create", "customers/delete", "app/uninstalled"]
+topics = ["orders/create", "orders/updated", "orders/paid", "orders/delete", "refunds/create", "customers/create", "customers/delete", "app/uninstalled"]
 uri = "/webhooks"
 [[webhooks.subscriptions]]
 compliance_topics = ["customers/data_request", "customers/redact", "shop/redact"]
@@ -212,6 +212,23 @@ describe("WebhookDispatcher", () => {
     // 2025-01 and later: tags and consent left the customer payload.
     expect(buyer).not.toHaveProperty("tags");
     expect(buyer).not.toHaveProperty("email_marketing_consent");
+  });
+
+  it("given a subscribed orders/delete, when an order is deleted, then the app gets its id alone", async () => {
+    const app = await receiver(() => 200);
+    const { ctx, dispatcher, shopId } = setup(app.url);
+    cleanups.push(
+      () => dispatcher.stop(),
+      () => app.server.close(),
+    );
+    ctx.store.putOrder(shopId, order(400, null), { silent: true });
+
+    expect(ctx.store.deleteOrder(shopId, 400)).toBe(true);
+
+    await until(() => app.received.length >= 1);
+    expect(app.received[0]!.headers["x-shopify-topic"]).toBe("orders/delete");
+    expect(JSON.parse(app.received[0]!.body)).toEqual({ id: 400 });
+    expect(ctx.store.getOrder(shopId, 400)).toBeNull();
   });
 
   it("given a guest order, when it is created, then customer is null", async () => {

@@ -477,6 +477,7 @@ export function payloadForChange(
       return customer ? restCustomer(customer, shop, apiVersion) : null;
     }
     case "customers/delete":
+    case "orders/delete":
       return { id: Number(resourceId) };
     case "app/uninstalled":
       return restShop(shop);

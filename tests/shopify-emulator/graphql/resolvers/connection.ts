@@ -68,8 +68,9 @@ function invalidCursor(cursor: string): GraphQLError {
 export function decodeCursor(cursor: string): { id: number; value: CursorValue } {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, "base64").toString("utf8")) as unknown;
-    if (typeof parsed === "object" && parsed !== null && "last_id" in parsed && "last_value" in parsed) {
-      const { last_id: id, last_value: value } = parsed as { last_id: unknown; last_value: unknown };
+    // Shopify leaves `last_value` out where the sort value is null (bulkOperations by COMPLETED_AT).
+    if (typeof parsed === "object" && parsed !== null && "last_id" in parsed) {
+      const { last_id: id, last_value: value = null } = parsed as { last_id: unknown; last_value?: unknown };
       if (typeof id === "number" && isCursorValue(value)) return { id, value };
     }
   } catch {
