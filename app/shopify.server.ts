@@ -34,7 +34,7 @@ const shopify = shopifyApp({
     afterAuth: async ({ session }) => {
       await markShopInstalled(db, session.shop, session.scope ?? null);
       const { scheduleInstallBackfill } = await import("./shopify/backfill-runner.server.js");
-      scheduleInstallBackfill(session.shop);
+      scheduleInstallBackfill(session.shop, { rerunIfRunning: true });
     },
   },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),

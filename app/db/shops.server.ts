@@ -21,6 +21,12 @@ export async function markShopInstalled(db: Database, domain: string, scopes: st
   }
 }
 
+/** Whether the shop authenticated (or was otherwise updated as installed) after `since`. */
+export async function shopAuthenticatedSince(db: Database, domain: string, since: Date): Promise<boolean> {
+  const shop = await db.shop.findUnique({ where: { domain }, select: { uninstalledAt: true, updatedAt: true } });
+  return shop !== null && shop.uninstalledAt === null && shop.updatedAt > since;
+}
+
 export async function markShopUninstalled(db: Database, domain: string): Promise<void> {
   await db.$transaction([
     db.session.deleteMany({ where: { shop: domain } }),

@@ -1,5 +1,5 @@
 import db from "../db.server.js";
-import { markShopAccessRevoked, shopsAwaitingBackfill } from "../db/shops.server.js";
+import { markShopAccessRevoked, shopAuthenticatedSince, shopsAwaitingBackfill } from "../db/shops.server.js";
 import { prismaSyncStore } from "../db/sync-store.server.js";
 import { env } from "../env.server.js";
 import { bulkFinishNotifier, finishWaiterFor } from "../services/bulk-finish-notifier.js";
@@ -25,10 +25,14 @@ export interface BackfillShopOptions {
  * the error is rethrown: the interrupted backfill resumes after the next authentication.
  */
 export async function backfillShop(shop: string, options: BackfillShopOptions = {}): Promise<BackfillResult[]> {
+  const startedAt = new Date();
   try {
     return await backfillResources(shop, options);
   } catch (error) {
-    if (isAccessRevoked(error)) await markShopAccessRevoked(db, shop);
+    // A 401 on a token older than the shop's last authentication is stale, not a revocation.
+    if (isAccessRevoked(error) && !(await shopAuthenticatedSince(db, shop, startedAt))) {
+      await markShopAccessRevoked(db, shop);
+    }
     throw error;
   }
 }
@@ -58,13 +62,20 @@ async function backfillResources(shop: string, options: BackfillShopOptions): Pr
 }
 
 const running = new Map<string, Promise<void>>();
+/** Shops authenticated again while their backfill ran: it may have been using the token Shopify refused. */
+const runAgain = new Set<string>();
 
 /**
  * On install (every token exchange calls it), backfill once: shops whose backfill completed are left to webhooks
- * and reconciliation; an interrupted one resumes. Runs in the background, one at a time per shop.
+ * and reconciliation; an interrupted one resumes. Runs in the background, one at a time per shop; a call after an
+ * authentication during a run runs it again afterwards (the running one may hold a refused token).
  */
-export function scheduleInstallBackfill(shop: string): void {
-  if (running.has(shop) || process.env.COHORT_BACKGROUND === "off") return;
+export function scheduleInstallBackfill(shop: string, options: { rerunIfRunning?: boolean } = {}): void {
+  if (process.env.COHORT_BACKGROUND === "off") return;
+  if (running.has(shop)) {
+    if (options.rerunIfRunning) runAgain.add(shop);
+    return;
+  }
   const work = (async () => {
     const states = await prismaSyncStateStore(db).list(shop);
     const pending = SYNC_RESOURCES.filter(
@@ -75,7 +86,10 @@ export function scheduleInstallBackfill(shop: string): void {
     .catch((error: unknown) => {
       console.error(`[cohort] backfill of ${shop} failed:`, error instanceof Error ? error.message : error);
     })
-    .finally(() => running.delete(shop));
+    .finally(() => {
+      running.delete(shop);
+      if (runAgain.delete(shop)) scheduleInstallBackfill(shop);
+    });
   running.set(shop, work);
 }
 

@@ -15,6 +15,6 @@ export async function applyScopesUpdate(shop: string, payload: unknown): Promise
   const before = Array.isArray(previous) ? previous.map(String) : [];
   if (scopes.includes("read_all_orders") && !before.includes("read_all_orders")) {
     await prismaSyncStateStore(db).update(shop, "orders", { status: "idle", limitedToDays: null });
-    scheduleInstallBackfill(shop);
+    scheduleInstallBackfill(shop, { rerunIfRunning: true });
   }
 }
