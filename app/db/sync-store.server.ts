@@ -35,7 +35,8 @@ import {
  * `INSERT … ON CONFLICT … DO UPDATE … WHERE excluded."updatedAt" >= …` for facts (Prisma's row-by-row writes are
  * far too slow for a backfill), `INSERT … SELECT … GROUP BY` for metrics. Values are inlined as escaped
  * literals (see `Dialect.literal`); table names are schema-qualified on PostgreSQL because raw SQL ignores the
- * adapter's schema.
+ * adapter's schema. On SQLite the fact writes go through the driver-level writer (`sqlite-fact-writer.server.ts`)
+ * unless told otherwise; these statements remain the reference it is compared with.
  */
 type Executor = Pick<Database, "$executeRawUnsafe" | "$queryRawUnsafe">;
 /** The customers a metrics statement covers: an id list, or every id from `from` up to `before` (excluded). */
