@@ -59,11 +59,14 @@ export async function shopsAwaitingBackfill(
   retryFailedBefore: Date,
 ): Promise<string[]> {
   const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+  const states = await db.syncState.findMany({
+    where: { shop: { in: shops.map((shop) => shop.domain) }, resource: { in: [...resources] } },
+  });
+  const stateOf = new Map(states.map((state) => [`${state.shop}\n${state.resource}`, state]));
   const awaiting: string[] = [];
   for (const { domain } of shops) {
-    const states = await db.syncState.findMany({ where: { shop: domain, resource: { in: [...resources] } } });
     const waiting = resources.some((resource) => {
-      const state = states.find((candidate) => candidate.resource === resource);
+      const state = stateOf.get(`${domain}\n${resource}`);
       if (!state) return true;
       if (state.status === "failed") return state.updatedAt < retryFailedBefore;
       return state.status !== "completed";

@@ -1,8 +1,8 @@
-import Sqlite from "better-sqlite3";
 import { normaliseTags } from "../domain/metrics.js";
 import type { CustomerFacts, OrderFacts } from "../domain/sync-records.js";
 import type { UpsertResult } from "../services/sync-store.js";
 import { WAL_AUTOCHECKPOINT_PAGES } from "./client.server.js";
+import { openSqliteConnection, retryWhileBusy } from "./sqlite-connection.server.js";
 import {
   COLLECTION_COLUMNS,
   CUSTOMER_COLUMNS,
@@ -39,11 +39,7 @@ export interface FactWriter {
 
 /** How long a batch may keep finding the database locked before the write fails. */
 const BUSY_BUDGET_MS = 60_000;
-
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT";
-}
+const BUSY_POLLS_MS = [1, 2, 4, 8, 16, 32, 64, 100];
 
 /** better-sqlite3 binds numbers, bigints, text and null; booleans are stored as Prisma stores them, 1 and 0. */
 function bindable(row: Param[]): (string | number | bigint | null)[] {
@@ -79,11 +75,7 @@ export function sqliteFactWriterFor(filename: string): FactWriter {
 }
 
 export function sqliteFactWriter(filename: string): FactWriter {
-  const db = new Sqlite(filename);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  db.pragma("busy_timeout = 0");
-  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  const db = openSqliteConnection(filename, { walAutocheckpoint: WAL_AUTOCHECKPOINT_PAGES });
 
   const orderBefore = db.prepare<[string, string], { customerId: string | null }>(
     `SELECT "customerId" FROM "SyncedOrder" WHERE "shop" = ? AND "id" = ?`,
@@ -171,22 +163,11 @@ export function sqliteFactWriter(filename: string): FactWriter {
     insertChildren(shop, orders);
   });
 
-  /** Runs a write transaction, retrying on the event loop while another connection holds the write lock. */
-  async function withRetry<T>(write: () => T): Promise<T> {
-    const deadline = Date.now() + BUSY_BUDGET_MS;
-    for (let wait = 1; ; wait = Math.min(wait * 2, 100)) {
-      try {
-        return write();
-      } catch (error) {
-        if (!isBusy(error) || Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, wait));
-      }
-    }
-  }
-
   return {
-    upsertOrders: (shop, orders) => withRetry(() => writeOrders.immediate(shop, orders)),
-    upsertCustomers: (shop, customers) => withRetry(() => writeCustomers.immediate(shop, customers)),
+    upsertOrders: (shop, orders) =>
+      retryWhileBusy(() => writeOrders.immediate(shop, orders), BUSY_BUDGET_MS, BUSY_POLLS_MS),
+    upsertCustomers: (shop, customers) =>
+      retryWhileBusy(() => writeCustomers.immediate(shop, customers), BUSY_BUDGET_MS, BUSY_POLLS_MS),
     insertOrdersPlain: (shop, orders) => insertPlain.immediate(shop, orders),
     close: () => db.close(),
   };

@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import Sqlite from "better-sqlite3";
 import pg from "pg";
 import { groupCommit } from "../lib/group-commit.js";
 import type { WebhookDelivery, WebhookInboxRepository } from "../services/webhook-inbox.js";
 import type { Database } from "./client.server.js";
 import { parseDatabaseUrl } from "./database-url.js";
+import { isSqliteBusy, openSqliteConnection, retryWhileBusy } from "./sqlite-connection.server.js";
 
 /**
  * The inbox write on the acknowledgement path, through the database driver itself (one prepared statement on
@@ -41,21 +39,8 @@ function prismaSqliteTimestamp(date: Date): string {
   return date.toISOString().replace("Z", "+00:00");
 }
 
-/** SQLite answers SQLITE_BUSY at once when another connection holds the write lock. */
-function isBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown }).code;
-  return code === "SQLITE_BUSY" || code === "SQLITE_BUSY_SNAPSHOT";
-}
-
 export function sqliteWebhookInbox(filename: string): WebhookInboxRepository {
-  if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
-  const db = new Sqlite(filename);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
-  // No busy_timeout: better-sqlite3 would wait for the lock synchronously, freezing every other request in the
-  // process while the background worker writes. Busy writes are retried on the event loop instead.
-  db.pragma("busy_timeout = 0");
-  db.pragma("wal_autocheckpoint = 0");
+  const db = openSqliteConnection(filename, { walAutocheckpoint: 0 });
   let commitsSinceCheckpoint = 0;
   let idleCheckpoint: NodeJS.Timeout | undefined;
   const checkpoint = (): void => {
@@ -64,7 +49,7 @@ export function sqliteWebhookInbox(filename: string): WebhookInboxRepository {
     try {
       db.pragma("wal_checkpoint(PASSIVE)");
     } catch (error) {
-      if (!isBusy(error)) console.error("[cohort] inbox checkpoint failed:", error);
+      if (!isSqliteBusy(error)) console.error("[cohort] inbox checkpoint failed:", error);
     }
   };
   const committed = (): void => {
@@ -85,18 +70,9 @@ export function sqliteWebhookInbox(filename: string): WebhookInboxRepository {
   const insertAll = db.transaction((rows: unknown[][]) => rows.map((row) => insert.run(...row).changes === 1));
   const write = groupCommit(
     async (rows: unknown[][]) => {
-      const deadline = Date.now() + BUSY_BUDGET_MS;
-      for (let attempt = 0; ; attempt += 1) {
-        try {
-          const inserted = insertAll.immediate(rows);
-          committed();
-          return inserted;
-        } catch (error) {
-          if (!isBusy(error) || Date.now() > deadline) throw error;
-          const wait = BUSY_POLL_MS[Math.min(attempt, BUSY_POLL_MS.length - 1)];
-          await new Promise((resolve) => setTimeout(resolve, wait));
-        }
-      }
+      const inserted = await retryWhileBusy(() => insertAll.immediate(rows), BUSY_BUDGET_MS, BUSY_POLL_MS);
+      committed();
+      return inserted;
     },
     { maxConcurrent: 1, maxBatch: MAX_BATCH },
   );

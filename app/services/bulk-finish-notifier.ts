@@ -95,7 +95,3 @@ export const bulkFinishNotifier: BulkFinishNotifier = (globalThis.cohortBulkFini
 export function bulkOperationFinished(shop: string, operationId: string): void {
   bulkFinishNotifier.bulkOperationFinished(shop, operationId);
 }
-
-export function waitForFinish(shop: string, operationId: string, timeoutMs?: number): Promise<boolean> {
-  return bulkFinishNotifier.waitForFinish(shop, operationId, { timeoutMs });
-}

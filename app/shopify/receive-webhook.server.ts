@@ -18,7 +18,7 @@ const wakeWorker: AfterRecord = async () => notifyInbox();
  * the event is recorded. `afterRecord` runs for duplicates too: if it failed the first time (the delivery answered
  * 500), Shopify's retry arrives as a duplicate and must still get the work done, so it has to be idempotent.
  */
-export const WEBHOOK_TOPICS: Readonly<Record<string, AfterRecord | null>> = {
+export const WEBHOOK_TOPICS: Readonly<Record<string, AfterRecord>> = {
   "orders/create": wakeWorker,
   "orders/updated": wakeWorker,
   "orders/paid": wakeWorker,
@@ -34,8 +34,8 @@ export const WEBHOOK_TOPICS: Readonly<Record<string, AfterRecord | null>> = {
   // May arrive after the session is gone (a second uninstall webhook, or a retry): deleting nothing is fine.
   "app/uninstalled": ({ shop }) => markShopUninstalled(db, shop),
   "app/scopes_update": ({ shop, payload }) => applyScopesUpdate(shop, payload),
-  // Recorded only: the backfill polls its bulk operation.
-  "bulk_operations/finish": null,
+  // The worker tells a backfill waiting in this process that its export finished (it polls anyway).
+  "bulk_operations/finish": wakeWorker,
 };
 
 const inbox = webhookInboxFor(env().DATABASE_URL);
