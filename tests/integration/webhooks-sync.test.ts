@@ -63,7 +63,17 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
     });
     expect(metrics).toMatchObject({ orderCount: 2, refundedAmount: 200_000n });
     // A delivery delayed by the chaos may still be in the inbox: once it is applied, the state must not regress.
-    await waitFor(async () => (await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })) === 0);
+    // Longer than the 30 s an event rests after a failed attempt: one transient failure must not fail the test.
+    await waitFor(
+      async () => (await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })) === 0,
+      45_000,
+    ).catch(async (error: unknown) => {
+      const pending = await db.webhookEvent.findMany({
+        where: { shop: SHOP, processedAt: null },
+        select: { topic: true, attempts: true, error: true, claimedUntil: true },
+      });
+      throw new Error(`${String(error)}: still pending ${JSON.stringify(pending)}\n${stack.logs.join("")}`);
+    });
     expect(
       await db.customerMetrics.findUnique({
         where: { shop_customerId: { shop: SHOP, customerId: String(customer.id) } },
@@ -114,39 +124,53 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
     expect(await db.webhookEvent.count({ where: { shop: SHOP, payload: { contains: "forget@example.com" } } })).toBe(0);
   });
 
-  it("given a customer's order deleted in the local Shopify, when orders/delete arrives, then the order and its rows are gone and the customer's metrics drop", async () => {
-    const customer = await stack.control.createCustomer(SHOP, { email: "deletes@example.com" });
-    const kept = await stack.control.createOrder(SHOP, {
-      customerId: customer.id,
-      lineItems: [{ title: "Socks", price: "10.00", quantity: 1 }],
-      financialStatus: "PAID",
-      discountCodes: [{ code: "TEN", amount: "1.00" }],
-    });
-    const doomed = await stack.control.createOrder(SHOP, {
-      customerId: customer.id,
-      lineItems: [{ title: "Coat", price: "90.00", quantity: 1 }],
-      financialStatus: "PAID",
-      discountCodes: [{ code: "TEN", amount: "1.00" }],
-    });
-    const metricsOf = () =>
-      db.customerMetrics.findUnique({ where: { shop_customerId: { shop: SHOP, customerId: String(customer.id) } } });
-    await waitFor(async () => ((await metricsOf())?.orderCount === 2 ? true : null));
+  it(
+    "given a customer's order deleted in the local Shopify, when orders/delete arrives, then the order and its rows are gone and the customer's metrics drop",
+    { timeout: 90_000 },
+    async () => {
+      const customer = await stack.control.createCustomer(SHOP, { email: "deletes@example.com" });
+      const kept = await stack.control.createOrder(SHOP, {
+        customerId: customer.id,
+        lineItems: [{ title: "Socks", price: "10.00", quantity: 1 }],
+        financialStatus: "PAID",
+        discountCodes: [{ code: "TEN", amount: "1.00" }],
+      });
+      const doomed = await stack.control.createOrder(SHOP, {
+        customerId: customer.id,
+        lineItems: [{ title: "Coat", price: "90.00", quantity: 1 }],
+        financialStatus: "PAID",
+        discountCodes: [{ code: "TEN", amount: "1.00" }],
+      });
+      const metricsOf = () =>
+        db.customerMetrics.findUnique({ where: { shop_customerId: { shop: SHOP, customerId: String(customer.id) } } });
+      await waitFor(async () => ((await metricsOf())?.orderCount === 2 ? true : null));
 
-    await stack.control.deleteOrder(SHOP, doomed.id);
+      await stack.control.deleteOrder(SHOP, doomed.id);
 
-    await waitFor(async () => ((await metricsOf())?.orderCount === 1 ? true : null));
-    const where = { shop: SHOP, orderId: String(doomed.id) };
-    expect(await db.syncedOrder.count({ where: { shop: SHOP, id: String(doomed.id) } })).toBe(0);
-    expect(await db.syncedLineItem.count({ where })).toBe(0);
-    expect(await db.syncedOrderDiscountCode.count({ where })).toBe(0);
-    expect(await db.syncedOrder.count({ where: { shop: SHOP, id: String(kept.id) } })).toBe(1);
-    expect(await metricsOf()).toMatchObject({ orderCount: 1, netSpend: 90_000n });
-    // Applied webhooks keep no personal data: the payloads are blanked, the rows stay for deduplication.
-    await waitFor(async () => (await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })) === 0);
-    expect(await db.webhookEvent.count({ where: { shop: SHOP, payload: { contains: "deletes@example.com" } } })).toBe(
-      0,
-    );
-  });
+      await waitFor(async () => ((await metricsOf())?.orderCount === 1 ? true : null));
+      const where = { shop: SHOP, orderId: String(doomed.id) };
+      expect(await db.syncedOrder.count({ where: { shop: SHOP, id: String(doomed.id) } })).toBe(0);
+      expect(await db.syncedLineItem.count({ where })).toBe(0);
+      expect(await db.syncedOrderDiscountCode.count({ where })).toBe(0);
+      expect(await db.syncedOrder.count({ where: { shop: SHOP, id: String(kept.id) } })).toBe(1);
+      expect(await metricsOf()).toMatchObject({ orderCount: 1, netSpend: 90_000n });
+      // Applied webhooks keep no personal data: the payloads are blanked, the rows stay for deduplication.
+      // Longer than the 30 s an event rests after a failed attempt: one transient failure must not fail the test.
+      await waitFor(
+        async () => (await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })) === 0,
+        45_000,
+      ).catch(async (error: unknown) => {
+        const pending = await db.webhookEvent.findMany({
+          where: { shop: SHOP, processedAt: null },
+          select: { topic: true, attempts: true, error: true, claimedUntil: true },
+        });
+        throw new Error(`${String(error)}: still pending ${JSON.stringify(pending)}\n${stack.logs.join("")}`);
+      });
+      expect(await db.webhookEvent.count({ where: { shop: SHOP, payload: { contains: "deletes@example.com" } } })).toBe(
+        0,
+      );
+    },
+  );
 
   it("given Shopify revokes the app's token, when background work next needs Shopify, then the shop's work stops until the merchant opens the app again, and nothing is lost", async () => {
     await stack.control.revokeTokens(SHOP);
