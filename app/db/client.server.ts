@@ -5,6 +5,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { PrismaClient as SqlitePrismaClient } from "../generated/prisma-sqlite/index.js";
 import { parseDatabaseUrl } from "./database-url.js";
+import { WAL_AUTOCHECKPOINT_PAGES } from "./sqlite-connection.server.js";
 
 type PrismaClientConstructor = typeof SqlitePrismaClient;
 
@@ -38,13 +39,6 @@ export function createDatabase(url: string): Database {
   const PostgresClient = loadClient("postgresql");
   return new PostgresClient({ adapter: adapter as unknown as PrismaBetterSQLite3 });
 }
-
-/**
- * Pages the WAL may hold before a commit copies them back into the database (SQLite's default is 1,000). Each
- * checkpoint waits for the disk; during a backfill, which writes a gigabyte, a 40 MB WAL cut the time spent in
- * system calls by a third. Every connection must say it: whichever commits past the limit checkpoints.
- */
-export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 /**
  * SQLite settings for a server that writes on every webhook: WAL lets readers run beside the writer, and

@@ -3,6 +3,13 @@ import { dirname } from "node:path";
 import Sqlite from "better-sqlite3";
 
 /**
+ * Pages the WAL may hold before a commit copies them back into the database (SQLite's default is 1,000). Each
+ * checkpoint waits for the disk; during a backfill, which writes a gigabyte, a 40 MB WAL cut the time spent in
+ * system calls by a third. Every connection must say it: whichever commits past the limit checkpoints.
+ */
+export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
+/**
  * A better-sqlite3 connection of its own beside Prisma's, for the writes that bypass Prisma (the webhook inbox,
  * the fact writer). WAL with `synchronous = NORMAL` like the app's connection, and no busy_timeout: better-sqlite3
  * would wait for the write lock synchronously, freezing the very process that may hold it in a Prisma transaction;

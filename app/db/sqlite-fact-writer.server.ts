@@ -1,8 +1,7 @@
 import { normaliseTags } from "../domain/metrics.js";
 import type { CustomerFacts, OrderFacts } from "../domain/sync-records.js";
 import type { UpsertResult } from "../services/sync-store.js";
-import { WAL_AUTOCHECKPOINT_PAGES } from "./client.server.js";
-import { openSqliteConnection, retryWhileBusy } from "./sqlite-connection.server.js";
+import { openSqliteConnection, retryWhileBusy, WAL_AUTOCHECKPOINT_PAGES } from "./sqlite-connection.server.js";
 import {
   COLLECTION_COLUMNS,
   CUSTOMER_COLUMNS,

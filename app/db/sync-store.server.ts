@@ -124,11 +124,21 @@ const FACT_TABLES = [
 
 /**
  * Where each kind of CustomerPurchase comes from: the customers' counted orders (`net`, alias o) or their line
- * items (`lines`, alias l), the key it groups by, and the column that must be present.
+ * items (`lines`, alias l), the key it groups by, the column that must be present, and the fact table joined to
+ * them with its join condition.
+ *
+ * The joined table comes second in a CROSS JOIN, which SQLite never reorders: a materialized CTE has no statistics,
+ * and SQLite otherwise chose to scan all of the shop's discount codes for every range of customers (a third of the
+ * recompute at 1,000,000 orders). PostgreSQL plans a CROSS JOIN with a WHERE like an inner join.
  */
 const PURCHASE_SOURCES: Record<
   PurchaseKind,
-  { from: "orders" | "lines"; key: string; present: string; join?: (table: (name: string) => string) => string }
+  {
+    from: "orders" | "lines";
+    key: string;
+    present: string;
+    join?: { table: string; alias: string; on: string };
+  }
 > = {
   product: { from: "lines", key: 'l."productId"', present: 'l."productId"' },
   variant: { from: "lines", key: 'l."variantId"', present: 'l."variantId"' },
@@ -138,8 +148,11 @@ const PURCHASE_SOURCES: Record<
     from: "lines",
     key: 'lc."collectionId"',
     present: 'lc."collectionId"',
-    join: (T) =>
-      ` JOIN ${T("SyncedLineItemCollection")} lc ON lc.shop = l.shop AND lc."orderId" = l."orderId" AND lc."lineItemId" = l."lineItemId"`,
+    join: {
+      table: "SyncedLineItemCollection",
+      alias: "lc",
+      on: 'lc.shop = l.shop AND lc."orderId" = l."orderId" AND lc."lineItemId" = l."lineItemId"',
+    },
   },
   country: { from: "orders", key: 'o."countryCode"', present: 'o."countryCode"' },
   province: {
@@ -153,7 +166,7 @@ const PURCHASE_SOURCES: Record<
     from: "orders",
     key: "dc.code",
     present: "dc.code",
-    join: (T) => ` JOIN ${T("SyncedOrderDiscountCode")} dc ON dc.shop = o.shop AND dc."orderId" = o.id`,
+    join: { table: "SyncedOrderDiscountCode", alias: "dc", on: 'dc.shop = o.shop AND dc."orderId" = o.id' },
   },
 };
 
@@ -353,9 +366,15 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
     const liveCustomer = `JOIN ${T("SyncedCustomer")} c ON c.shop = o.shop AND c.id = o."customerId" AND c."deletedAt" IS NULL`;
     const netOrders = `o.shop = ${L(shop)} AND NOT o."test" AND o."cancelledAt" IS NULL${orders}`;
 
+    // The customers' orders are read once (each is a random read: orders lie in the order they were synced, not
+    // by customer), then counted, and joined to their refunds and discount codes.
     await run(
       x,
-      `INSERT INTO ${T("CustomerMetrics")} ("shop", "customerId", "orderCount", "cancelledOrderCount",
+      `WITH counted AS MATERIALIZED (
+         SELECT o.id, o."customerId" AS cid, o."cancelledAt", o."totalPrice", o."processedAt"
+         FROM ${T("SyncedOrder")} o WHERE o.shop = ${L(shop)} AND NOT o."test"${orders}
+       )
+       INSERT INTO ${T("CustomerMetrics")} ("shop", "customerId", "orderCount", "cancelledOrderCount",
          "netOrderCount", "grossSpend", "refundedAmount", "netSpend", "averageOrderValue", "firstOrderAt",
          "lastOrderAt", "refundCount", "discountCodeUseCount", "distinctDiscountCodeCount", "emailMarketing",
          "smsMarketing", "tags", "countryCode", "provinceCode", "city")
@@ -366,22 +385,22 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
          c."emailMarketing", c."smsMarketing", c.tags, c."countryCode", c."provinceCode", c.city
        FROM ${T("SyncedCustomer")} c
        LEFT JOIN (
-         SELECT o."customerId" AS cid, COUNT(*) AS n,
+         SELECT o.cid, COUNT(*) AS n,
            SUM(CASE WHEN o."cancelledAt" IS NULL THEN 0 ELSE 1 END) AS cancelled,
            SUM(CASE WHEN o."cancelledAt" IS NULL THEN 1 ELSE 0 END) AS net,
            CAST(SUM(CASE WHEN o."cancelledAt" IS NULL THEN o."totalPrice" ELSE 0 END) AS BIGINT) AS gross,
            MIN(o."processedAt") AS first, MAX(o."processedAt") AS last
-         FROM ${T("SyncedOrder")} o WHERE o.shop = ${L(shop)} AND NOT o."test"${orders} GROUP BY o."customerId"
+         FROM counted o GROUP BY o.cid
        ) a ON a.cid = c.id
        LEFT JOIN (
-         SELECT o."customerId" AS cid, COUNT(*) AS n, CAST(SUM(rf.amount) AS BIGINT) AS amount
-         FROM ${T("SyncedOrder")} o JOIN ${T("SyncedRefund")} rf ON rf.shop = o.shop AND rf."orderId" = o.id
-         WHERE ${netOrders} GROUP BY o."customerId"
+         SELECT o.cid, COUNT(*) AS n, CAST(SUM(rf.amount) AS BIGINT) AS amount
+         FROM counted o CROSS JOIN ${T("SyncedRefund")} rf
+         WHERE rf.shop = ${L(shop)} AND rf."orderId" = o.id AND o."cancelledAt" IS NULL GROUP BY o.cid
        ) r ON r.cid = c.id
        LEFT JOIN (
-         SELECT o."customerId" AS cid, COUNT(*) AS uses, COUNT(DISTINCT dc.code) AS codes
-         FROM ${T("SyncedOrder")} o JOIN ${T("SyncedOrderDiscountCode")} dc ON dc.shop = o.shop AND dc."orderId" = o.id
-         WHERE ${netOrders} GROUP BY o."customerId"
+         SELECT o.cid, COUNT(*) AS uses, COUNT(DISTINCT dc.code) AS codes
+         FROM counted o CROSS JOIN ${T("SyncedOrderDiscountCode")} dc
+         WHERE dc.shop = ${L(shop)} AND dc."orderId" = o.id AND o."cancelledAt" IS NULL GROUP BY o.cid
        ) d ON d.cid = c.id
        WHERE c.shop = ${L(shop)} AND c."deletedAt" IS NULL${customers}`,
     );
@@ -394,10 +413,11 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
           ? `COUNT(DISTINCT o.id), COUNT(*), CAST(SUM(o."totalPrice") AS BIGINT), MIN(o."processedAt"), MAX(o."processedAt")`
           : `COUNT(DISTINCT l."orderId"), SUM(l.quantity), CAST(SUM(l.amount) AS BIGINT), MIN(l."processedAt"), MAX(l."processedAt")`;
       const alias = source.from === "orders" ? "o" : "l";
-      const join = source.join?.(T) ?? "";
+      const join = source.join ? ` CROSS JOIN ${T(source.join.table)} ${source.join.alias}` : "";
+      const on = source.join ? `${source.join.on} AND ` : "";
       return `SELECT ${alias}.shop, ${alias}."customerId", '${kind}', ${source.key}, ${measures}
         FROM ${source.from === "orders" ? "net" : "lines"} ${alias}${join}
-        WHERE ${source.present} IS NOT NULL GROUP BY ${alias}.shop, ${alias}."customerId", ${source.key}`;
+        WHERE ${on}${source.present} IS NOT NULL GROUP BY ${alias}.shop, ${alias}."customerId", ${source.key}`;
     });
     await run(
       x,

@@ -5,10 +5,11 @@
  */
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createReadStream } from "node:fs";
 import { parseArgs } from "node:util";
 import { createDatabase, tuneDatabase } from "../../app/db/client.server.js";
+import { parseDatabaseUrl } from "../../app/db/database-url.js";
 import { applyMigrations } from "../../app/db/migrate.server.js";
 import { insertOrderFactsPlain, prismaSyncStore } from "../../app/db/sync-store.server.js";
 import type { OrderFacts } from "../../app/domain/sync-records.js";
@@ -19,7 +20,7 @@ import { AdminClient } from "../../app/shopify/admin-client.server.js";
 import { bulkDownloader } from "../../app/shopify/bulk-download.server.js";
 import { createEmulatorFetch } from "../../app/shopify/emulator-routing.js";
 import { prismaSyncStateStore } from "../../app/shopify/sync-state.server.js";
-import { freshDatabase } from "../../tests/helpers/databases.js";
+import { freshDatabase, type TestDatabase } from "../../tests/helpers/databases.js";
 
 const { values } = parseArgs({
   options: {
@@ -28,9 +29,13 @@ const { values } = parseArgs({
     token: { type: "string" },
     scopes: { type: "string" },
     provider: { type: "string", default: "sqlite" },
+    writer: { type: "string", default: "driver" },
   },
 });
 const provider = values.provider === "postgresql" ? "postgresql" : "sqlite";
+const WRITERS = ["driver", "prisma"] as const;
+const sqliteWriter = WRITERS.find((writer) => writer === values.writer);
+if (!sqliteWriter) throw new Error(`--writer is one of ${WRITERS.join(", ")}`);
 const shop = values.shop!;
 const work = mkdtempSync(join(tmpdir(), "cohort-bench-"));
 const exportFile = join(work, "orders.jsonl");
@@ -47,23 +52,16 @@ const admin = new AdminClient({
   fetch: createEmulatorFetch(values.emulator!, globalThis.fetch),
 });
 const download = bulkDownloader(globalThis.fetch);
-let teeOrders = false;
+let ordersExportUrl: string | null = null;
+let recordingOrders = false;
 const deps: BackfillDeps = {
   graphql: (document, variables) => admin.execute(document, variables),
   scopes: async () => values.scopes!.split(","),
-  // The order export is kept on disk too, so the ceiling inserts exactly the rows the backfill saw.
-  async *download(url, signal) {
-    const copy = teeOrders ? createWriteStream(exportFile) : null;
-    try {
-      for await (const chunk of download(url, signal)) {
-        copy?.write(chunk);
-        yield chunk;
-      }
-    } finally {
-      await new Promise((resolve) => (copy ? copy.end(resolve) : resolve(undefined)));
-    }
+  download(url, signal) {
+    if (recordingOrders) ordersExportUrl = url;
+    return download(url, signal);
   },
-  store: prismaSyncStore(db, database.url),
+  store: prismaSyncStore(db, database.url, { sqliteFactWriter: sqliteWriter }),
   state: prismaSyncStateStore(db),
   clock: { now: () => Date.now(), sleep: (ms, signal) => new Promise((r) => setTimeout(r, Math.min(ms, 250), signal)) },
 };
@@ -90,7 +88,7 @@ deps.onProgress = (progress) => {
 phaseStarted = performance.now();
 const customers = await runBackfill(deps, { shop, resource: "customers" });
 const customerSeconds = (performance.now() - phaseStarted) / 1000;
-teeOrders = true;
+recordingOrders = true;
 phaseStarted = performance.now();
 const orders = await runBackfill(deps, { shop, resource: "orders" });
 const orderSeconds = (performance.now() - phaseStarted) / 1000;
@@ -98,7 +96,15 @@ const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 clearInterval(sampler);
 const storedOrders = await db.syncedOrder.count({ where: { shop } });
 await db.$disconnect();
-await database.drop();
+await dropDatabase(database);
+
+// The order export is downloaded again, untimed, so the ceiling inserts exactly the rows the backfill saw.
+if (!ordersExportUrl) throw new Error("the orders backfill downloaded no export");
+const copy = createWriteStream(exportFile);
+for await (const chunk of download(ordersExportUrl)) {
+  if (!copy.write(chunk)) await new Promise<void>((resolve) => copy.once("drain", () => resolve()));
+}
+await new Promise<void>((resolve) => copy.end(() => resolve()));
 
 // The ceiling: the same order rows, plain batched INSERTs through the same driver, into a fresh database.
 const ceilingDatabase = await freshDatabase(provider);
@@ -125,13 +131,14 @@ for await (const line of jsonLines(createReadStream(exportFile))) {
 for (const record of assembler.finish()) batch.push(record as OrderFacts);
 if (batch.length) await flush();
 await ceilingDb.$disconnect();
-await ceilingDatabase.drop();
+await dropDatabase(ceilingDatabase);
 rmSync(work, { recursive: true, force: true });
 
 console.log(
   JSON.stringify({
     benchmark: "backfill",
     provider,
+    writer: provider === "sqlite" ? sqliteWriter : "prisma",
     orders: orders.processedCount,
     storedOrders,
     customers: customers.processedCount,
@@ -167,6 +174,13 @@ console.log(
     ratioToCeiling: round(orders.processedCount / orderSeconds / (ceilingOrders / insertSeconds)),
   }),
 );
+
+/** A benchmark's SQLite file is gigabytes: it goes with its folder, unlike a test's. */
+async function dropDatabase(target: TestDatabase): Promise<void> {
+  await target.drop();
+  const parsed = parseDatabaseUrl(target.url);
+  if (parsed.provider === "sqlite") rmSync(dirname(parsed.filename), { recursive: true, force: true });
+}
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
