@@ -1,3 +1,4 @@
+import { backfillOutstanding } from "../services/backfill.js";
 import type { Database } from "./client.server.js";
 
 /** Shop lifecycle records. Every query names the shop: one shop never touches another's rows. */
@@ -49,27 +50,38 @@ export async function updateShopScopes(db: Database, domain: string, scopes: str
   ]);
 }
 
+/** Scopes as stored: comma-separated, as Shopify sends them. */
+function scopeList(scopes: string | null): string[] {
+  return scopes ? scopes.split(",").map((scope) => scope.trim()) : [];
+}
+
+/** The scopes the shop last granted (empty when unknown). */
+export async function grantedScopes(db: Database, domain: string): Promise<string[]> {
+  const shop = await db.shop.findUnique({ where: { domain }, select: { scopes: true } });
+  return scopeList(shop?.scopes ?? null);
+}
+
 /**
- * Installed shops whose backfill of one of these resources never completed: not started, interrupted, or failed
- * before `retryFailedBefore` (a failed one waits, instead of hammering Shopify every sweep).
+ * Installed shops whose backfill of one of these resources is outstanding (`backfillOutstanding`): not started,
+ * interrupted, limited to 60 days although all orders are granted now, or failed before `retryFailedBefore` (a
+ * failed one waits, instead of hammering Shopify every sweep).
  */
 export async function shopsAwaitingBackfill(
   db: Database,
   resources: readonly string[],
   retryFailedBefore: Date,
 ): Promise<string[]> {
-  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true } });
+  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true, scopes: true } });
   const states = await db.syncState.findMany({
     where: { shop: { in: shops.map((shop) => shop.domain) }, resource: { in: [...resources] } },
   });
   const stateOf = new Map(states.map((state) => [`${state.shop}\n${state.resource}`, state]));
   const awaiting: string[] = [];
-  for (const { domain } of shops) {
+  for (const { domain, scopes } of shops) {
     const waiting = resources.some((resource) => {
       const state = stateOf.get(`${domain}\n${resource}`);
-      if (!state) return true;
-      if (state.status === "failed") return state.updatedAt < retryFailedBefore;
-      return state.status !== "completed";
+      if (state?.status === "failed") return state.updatedAt < retryFailedBefore;
+      return backfillOutstanding(state, scopeList(scopes));
     });
     if (waiting) awaiting.push(domain);
   }

@@ -135,6 +135,19 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const TERMINAL = new Set(["COMPLETED", "FAILED", "CANCELED", "EXPIRED"]);
 const BUSY_CODES = new Set(["OPERATION_IN_PROGRESS", "LIMIT_REACHED"]);
 
+/**
+ * Whether a resource still needs its backfill: it never completed, or it completed over Shopify's last 60 days
+ * only and the shop has granted `read_all_orders` since. The second happens when the grant (`app/scopes_update`)
+ * comes while that 60-day backfill runs: the running backfill then marks itself completed after the grant reset it.
+ */
+export function backfillOutstanding(
+  state: { status: string; limitedToDays: number | null } | undefined,
+  scopes: readonly string[],
+): boolean {
+  if (!state || state.status !== "completed") return true;
+  return state.limitedToDays !== null && scopes.includes("read_all_orders");
+}
+
 /** The export query for a resource, and whether its result is limited to recent orders. */
 export function exportQuery(
   resource: SyncResource,

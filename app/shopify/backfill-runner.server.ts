@@ -1,10 +1,21 @@
 import db from "../db.server.js";
-import { markShopAccessRevoked, shopAuthenticatedSince, shopsAwaitingBackfill } from "../db/shops.server.js";
+import {
+  grantedScopes,
+  markShopAccessRevoked,
+  shopAuthenticatedSince,
+  shopsAwaitingBackfill,
+} from "../db/shops.server.js";
 import { prismaSyncStore } from "../db/sync-store.server.js";
 import { env } from "../env.server.js";
 import { bulkFinishNotifier, finishWaiterFor } from "../services/bulk-finish-notifier.js";
 import { isAccessRevoked } from "../services/shop-access.js";
-import { runBackfill, type BackfillProgress, type BackfillResult, type SyncResource } from "../services/backfill.js";
+import {
+  backfillOutstanding,
+  runBackfill,
+  type BackfillProgress,
+  type BackfillResult,
+  type SyncResource,
+} from "../services/backfill.js";
 import { systemClock } from "./admin-client.server.js";
 import { bulkDownloader } from "./bulk-download.server.js";
 import { backgroundAdmin, backgroundFetch } from "./offline-admin.server.js";
@@ -78,8 +89,12 @@ export function scheduleInstallBackfill(shop: string, options: { rerunIfRunning?
   }
   const work = (async () => {
     const states = await prismaSyncStateStore(db).list(shop);
-    const pending = SYNC_RESOURCES.filter(
-      (resource) => states.find((state) => state.resource === resource)?.status !== "completed",
+    const scopes = await grantedScopes(db, shop);
+    const pending = SYNC_RESOURCES.filter((resource) =>
+      backfillOutstanding(
+        states.find((state) => state.resource === resource),
+        scopes,
+      ),
     );
     if (pending.length) await backfillShop(shop, { resources: pending });
   })()

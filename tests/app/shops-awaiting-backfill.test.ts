@@ -15,15 +15,21 @@ afterAll(async () => {
 const RESOURCES = ["customers", "orders"];
 
 describe.each(await providers())("shops awaiting a backfill on %s", (provider) => {
-  it("given shops in every sync state, when the worker sweeps, then it picks the installed ones whose backfill never completed", async () => {
+  it("given shops in every sync state, when the worker sweeps, then it picks the installed ones whose backfill is outstanding", async () => {
     const database = await freshDatabase(provider);
     await applyMigrations(database.url);
     const db = createDatabase(database.url);
     opened.push({ database, db });
-    const state = (shop: string, resource: string, status: string) =>
-      db.syncState.create({ data: { shop, resource, status } });
-    for (const shop of ["new", "done", "half", "interrupted", "failed", "gone"]) {
+    const state = (shop: string, resource: string, status: string, limitedToDays: number | null = null) =>
+      db.syncState.create({ data: { shop, resource, status, limitedToDays } });
+    for (const shop of ["new", "done", "half", "interrupted", "failed", "gone", "recent"]) {
       await markShopInstalled(db, `${shop}.myshopify.com`, "read_orders");
+    }
+    // All orders granted while its 60-day backfill ran: that backfill still marked itself completed.
+    await markShopInstalled(db, "granted.myshopify.com", "read_customers,read_orders,read_all_orders");
+    for (const shop of ["recent", "granted"]) {
+      await state(`${shop}.myshopify.com`, "customers", "completed");
+      await state(`${shop}.myshopify.com`, "orders", "completed", 60);
     }
     await state("done.myshopify.com", "customers", "completed");
     await state("done.myshopify.com", "orders", "completed");
@@ -37,9 +43,15 @@ describe.each(await providers())("shops awaiting a backfill on %s", (provider) =
     const justFailed = await shopsAwaitingBackfill(db, RESOURCES, new Date(Date.now() - 60_000));
     const later = await shopsAwaitingBackfill(db, RESOURCES, new Date(Date.now() + 60_000));
 
-    expect(justFailed).toEqual(["half.myshopify.com", "interrupted.myshopify.com", "new.myshopify.com"]);
+    expect(justFailed).toEqual([
+      "granted.myshopify.com",
+      "half.myshopify.com",
+      "interrupted.myshopify.com",
+      "new.myshopify.com",
+    ]);
     expect(later).toEqual([
       "failed.myshopify.com",
+      "granted.myshopify.com",
       "half.myshopify.com",
       "interrupted.myshopify.com",
       "new.myshopify.com",
