@@ -20,20 +20,27 @@ export interface BulkUserError {
   code: string | null;
 }
 
-export const RUN_BULK_QUERY = `#graphql
+/** The fields of `BulkOperationFields`, appended to the documents that spread them. */
+const BULK_OPERATION_FRAGMENT = `#graphql
+  fragment CohortBulkOperationFields on BulkOperation {
+    id
+    status
+    errorCode
+    objectCount
+    rootObjectCount
+    fileSize
+    url
+    partialDataUrl
+    createdAt
+    completedAt
+  }
+`;
+
+const RUN_BULK_QUERY_OPERATION = `#graphql
   mutation CohortRunBulkQuery($query: String!) {
     bulkOperationRunQuery(query: $query, groupObjects: true) {
       bulkOperation {
-        id
-        status
-        errorCode
-        objectCount
-        rootObjectCount
-        fileSize
-        url
-        partialDataUrl
-        createdAt
-        completedAt
+        ...CohortBulkOperationFields
       }
       userErrors {
         field
@@ -42,28 +49,26 @@ export const RUN_BULK_QUERY = `#graphql
       }
     }
   }
-` as GraphqlOperation<
+`;
+
+export const RUN_BULK_QUERY = (RUN_BULK_QUERY_OPERATION + BULK_OPERATION_FRAGMENT) as GraphqlOperation<
   { bulkOperationRunQuery: { bulkOperation: BulkOperationFields | null; userErrors: BulkUserError[] } | null },
   { query: string }
 >;
 
-export const BULK_OPERATION = `#graphql
+const BULK_OPERATION_QUERY = `#graphql
   query CohortBulkOperation($id: ID!) {
     bulkOperation(id: $id) {
-      id
-      status
-      errorCode
-      objectCount
-      rootObjectCount
-      fileSize
-      url
-      partialDataUrl
-      createdAt
-      completedAt
+      ...CohortBulkOperationFields
       query
     }
   }
-` as GraphqlOperation<{ bulkOperation: (BulkOperationFields & { query: string }) | null }, { id: string }>;
+`;
+
+export const BULK_OPERATION = (BULK_OPERATION_QUERY + BULK_OPERATION_FRAGMENT) as GraphqlOperation<
+  { bulkOperation: (BulkOperationFields & { query: string }) | null },
+  { id: string }
+>;
 
 export const APP_ACCESS_SCOPES = `#graphql
   query CohortAppAccessScopes {
