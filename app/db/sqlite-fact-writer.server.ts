@@ -128,7 +128,14 @@ export function sqliteFactWriter(filename: string): FactWriter {
       const before = orderBefore.get(shop, order.id);
       const gone = erased(order);
       const customerId = gone ? null : order.customerId;
-      if (upsertOrder.get(bindable(orderRow(shop, order, customerId, gone))) === undefined) continue;
+      const row = bindable(orderRow(shop, order, customerId, gone));
+      // A new order (a backfill's every order) is a plain insert: inside this IMMEDIATE transaction no other
+      // writer can have stored it since the lookup, so the upsert's conflict handling and RETURNING are spared.
+      if (before) {
+        if (upsertOrder.get(row) === undefined) continue;
+      } else {
+        insertOrder.run(row);
+      }
       written.push(order);
       if (customerId !== null) affected.add(customerId);
       if (before) {
