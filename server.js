@@ -38,7 +38,10 @@ const server = createServer((request, response) => {
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST;
 const onListen = () => console.log(`[cohort] http://${host ?? "localhost"}:${port}`);
-if (host) server.listen(port, host, onListen);
-else server.listen(port, onListen);
+// Node's default queue of 511 connections not yet accepted overflows when a burst of webhook deliveries opens
+// more at once; a dropped connection is retried by the sender's TCP a second later, which was every slow delivery
+// of a 1,000-delivery burst. The kernel caps the queue at net.core.somaxconn.
+const LISTEN_BACKLOG = 4096;
+server.listen({ port, host, backlog: LISTEN_BACKLOG }, onListen);
 for (const signal of ["SIGTERM", "SIGINT"])
   process.once(signal, () => server.close((error) => error && console.error(error)));
