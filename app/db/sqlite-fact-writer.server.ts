@@ -129,8 +129,8 @@ export function sqliteFactWriter(filename: string): FactWriter {
       const gone = erased(order);
       const customerId = gone ? null : order.customerId;
       const row = bindable(orderRow(shop, order, customerId, gone));
-      // A new order (a backfill's every order) is a plain insert: inside this IMMEDIATE transaction no other
-      // writer can have stored it since the lookup, so the upsert's conflict handling and RETURNING are spared.
+      // A new order (every order of a first backfill) is a plain insert: inside this IMMEDIATE transaction no
+      // other writer can have stored it since the lookup, so the upsert's conflict handling and RETURNING are spared.
       if (before) {
         if (upsertOrder.get(row) === undefined) continue;
       } else {

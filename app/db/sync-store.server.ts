@@ -128,7 +128,7 @@ const FACT_TABLES = [
  * them with its join condition.
  *
  * The joined table comes second in a CROSS JOIN, which SQLite never reorders: a materialized CTE has no statistics,
- * and SQLite otherwise chose to scan all of the shop's discount codes for every range of customers (a third of the
+ * and SQLite otherwise chose to scan all of the shop's discount codes for every range of customers (a fifth of the
  * recompute at 1,000,000 orders). PostgreSQL plans a CROSS JOIN with a WHERE like an inner join.
  */
 const PURCHASE_SOURCES: Record<

@@ -1,7 +1,8 @@
 /**
  * One backfill measurement, in its own process so its peak memory is the app's alone: customers then orders from a
- * running local Shopify into a fresh database, then the insert ceiling for the same order rows (re-read from the
- * downloaded export, timing only the INSERTs). Prints one JSON line.
+ * running local Shopify into a fresh database, then the insert ceiling for the same order rows (the export
+ * downloaded again after the timed backfill, timing only the INSERTs). Prints one JSON line. `--writer prisma`
+ * measures SQLite with Prisma's SQL instead of the driver-level writer.
  */
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
