@@ -63,17 +63,7 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
     });
     expect(metrics).toMatchObject({ orderCount: 2, refundedAmount: 200_000n });
     // A delivery delayed by the chaos may still be in the inbox: once it is applied, the state must not regress.
-    // Longer than the 30 s an event rests after a failed attempt: one transient failure must not fail the test.
-    await waitFor(
-      async () => (await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })) === 0,
-      45_000,
-    ).catch(async (error: unknown) => {
-      const pending = await db.webhookEvent.findMany({
-        where: { shop: SHOP, processedAt: null },
-        select: { topic: true, attempts: true, error: true, claimedUntil: true },
-      });
-      throw new Error(`${String(error)}: still pending ${JSON.stringify(pending)}\n${stack.logs.join("")}`);
-    });
+    await inboxDrained(db, stack);
     expect(
       await db.customerMetrics.findUnique({
         where: { shop_customerId: { shop: SHOP, customerId: String(customer.id) } },
@@ -155,17 +145,7 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
       expect(await db.syncedOrder.count({ where: { shop: SHOP, id: String(kept.id) } })).toBe(1);
       expect(await metricsOf()).toMatchObject({ orderCount: 1, netSpend: 90_000n });
       // Applied webhooks keep no personal data: the payloads are blanked, the rows stay for deduplication.
-      // Longer than the 30 s an event rests after a failed attempt: one transient failure must not fail the test.
-      await waitFor(
-        async () => (await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })) === 0,
-        45_000,
-      ).catch(async (error: unknown) => {
-        const pending = await db.webhookEvent.findMany({
-          where: { shop: SHOP, processedAt: null },
-          select: { topic: true, attempts: true, error: true, claimedUntil: true },
-        });
-        throw new Error(`${String(error)}: still pending ${JSON.stringify(pending)}\n${stack.logs.join("")}`);
-      });
+      await inboxDrained(db, stack);
       expect(await db.webhookEvent.count({ where: { shop: SHOP, payload: { contains: "deletes@example.com" } } })).toBe(
         0,
       );
@@ -208,3 +188,20 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
     expect(await db.session.count({ where: { shop: SHOP } })).toBe(0);
   });
 });
+
+/**
+ * Waits until every webhook of the shop is applied. Longer than the 30 s an event rests after a failed attempt: one
+ * transient failure must not fail the test; a real one names the events still pending and shows the app's log.
+ */
+async function inboxDrained(db: Database, stack: AppStack): Promise<void> {
+  await waitFor(
+    async () => (await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })) === 0,
+    45_000,
+  ).catch(async (error: unknown) => {
+    const pending = await db.webhookEvent.findMany({
+      where: { shop: SHOP, processedAt: null },
+      select: { topic: true, attempts: true, error: true, claimedUntil: true },
+    });
+    throw new Error(`${String(error)}: still pending ${JSON.stringify(pending)}\n${stack.logs.join("")}`);
+  });
+}
