@@ -18,8 +18,8 @@ import { adminClientForShop } from "./shopify/offline-admin.server.js";
 /**
  * The process's background work: the inbox worker (woken by each recorded webhook, and every few seconds), the
  * reconciliation schedule (on start, then every `RECONCILE_EVERY_MS`), the inbox retention (on start, then
- * hourly) and the sweep that starts or resumes unfinished backfills (on start, then every minute). Started once per process from
- * entry.server.tsx; every piece skips uninstalled shops.
+ * hourly) and the sweep that starts or resumes outstanding backfills (on start, then every minute). Started once
+ * per process from entry.server.tsx; every piece skips uninstalled shops.
  */
 const INBOX_POLL_MS = Number(process.env.COHORT_INBOX_POLL_MS ?? 5_000);
 /**

@@ -113,7 +113,7 @@ const FAILED_BACKFILL_RETRY_MS = 15 * 60_000;
 
 /**
  * The background worker's sweep (on start, then every minute): starts or resumes the backfill of every installed
- * shop whose backfill never completed. It is what backfills a new shop when the web process runs with
+ * shop whose backfill is outstanding (`shopsAwaitingBackfill`). It is what backfills a new shop when the web process runs with
  * COHORT_BACKGROUND=off beside `npm run worker` (the web process's install hook then only records the install),
  * and what resumes backfills interrupted by a restart.
  */

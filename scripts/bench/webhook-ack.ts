@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { localAppEnv, ROOT } from "../local-shopify.js";
+import { ROOT } from "../local-shopify.js";
 import { createDatabase } from "../../app/db/client.server.js";
-import { startAppStack } from "../../tests/helpers/app-stack.js";
+import { startAppStack, waitFor } from "../../tests/helpers/app-stack.js";
 import { freshDatabase } from "../../tests/helpers/databases.js";
 import { signedWebhook } from "../../tests/helpers/webhooks.js";
 
@@ -30,29 +30,15 @@ const database = await freshDatabase(provider);
 const workerMode = values.worker === "in-process" || values.worker === "none" ? values.worker : "separate";
 const stack = await startAppStack({
   databaseUrl: database.url,
-  extraEnv: { COHORT_BACKGROUND: workerMode === "in-process" ? "on" : "off" },
+  separateWorker: workerMode === "separate",
+  ...(workerMode === "separate" ? {} : { extraEnv: { COHORT_BACKGROUND: workerMode === "in-process" ? "on" : "off" } }),
 });
-const worker =
-  workerMode === "separate"
-    ? spawn(resolve(ROOT, "node_modules/.bin/tsx"), ["scripts/worker.ts"], {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          ...localAppEnv({ appUrl: stack.appUrl, emulatorUrl: stack.emulator.url, databaseUrl: database.url }),
-        },
-        stdio: ["ignore", "pipe", "ignore"],
-      })
-    : null;
 // The burst starts once the worker runs (its start-up, compiling the app, is not what a delivery burst meets).
-if (worker) {
-  await new Promise<void>((ready, failed) => {
-    let seen = "";
-    worker.stdout!.on("data", (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (seen.includes("worker running")) ready();
-    });
-    worker.once("exit", (code) => failed(new Error(`the worker exited with ${code}`)));
-  });
+if (workerMode === "separate") {
+  await waitFor(
+    async () => stack.logs.some((line) => line.startsWith("[worker]") && line.includes("worker running")),
+    60_000,
+  );
 }
 const concurrency = Math.max(1, Number(values.concurrency));
 const shop = "bench.myshopify.com";
@@ -155,7 +141,6 @@ try {
     }),
   );
 } finally {
-  worker?.kill("SIGTERM");
   await stack.stop();
   await database.drop();
 }
