@@ -10,6 +10,7 @@
 import { SingleBar, Presets } from "cli-progress";
 import { env } from "../app/env.server.js";
 import type { SyncStateRecord } from "../app/services/backfill.js";
+import { partitionsProgress } from "../app/services/order-partitions.js";
 
 const USAGE = `Usage:
   npm run cohort -- sync <shop> [--full] [--only customers|orders]
@@ -42,6 +43,10 @@ export function formatStatus(shop: string, rows: SyncStateRecord[]): string {
       `    watermark: ${formatDate(row.watermark)}`,
       `    limitation: ${row.limitedToDays ? `only the last ${row.limitedToDays} days (no read_all_orders scope)` : "none"}`,
     );
+    const ranges = partitionsProgress(row.partitions);
+    if (ranges) {
+      lines.push(`    export in id ranges: ${ranges.ingested} of ${ranges.total} applied`);
+    }
     if (row.lastError) lines.push(`    last error: ${row.lastError}`);
   }
   return lines.join("\n");
@@ -106,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
       started = false;
       console.log(
         `${resource}: ${result.processedCount} records from ${result.objectCount} lines` +
+          (result.partitions > 1 ? ` in ${result.partitions} id ranges` : "") +
           (result.resumedFromLine ? ` (resumed at line ${result.resumedFromLine})` : "") +
           (result.limitedToDays ? `, limited to the last ${result.limitedToDays} days` : ""),
       );

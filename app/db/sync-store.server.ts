@@ -11,6 +11,7 @@ import type { MarketingState, OrderFacts } from "../domain/sync-records.js";
 import type { SyncStore, UpsertResult } from "../services/sync-store.js";
 import type { Database } from "./client.server.js";
 import { parseDatabaseUrl } from "./database-url.js";
+import { postgresFactWriterFor } from "./postgres-fact-writer.server.js";
 import { sqliteFactWriterFor } from "./sqlite-fact-writer.server.js";
 import {
   chunks,
@@ -35,8 +36,9 @@ import {
  * `INSERT … ON CONFLICT … DO UPDATE … WHERE excluded."updatedAt" >= …` for facts (Prisma's row-by-row writes are
  * far too slow for a backfill), `INSERT … SELECT … GROUP BY` for metrics. Values are inlined as escaped
  * literals (see `Dialect.literal`); table names are schema-qualified on PostgreSQL because raw SQL ignores the
- * adapter's schema. On SQLite the fact writes go through the driver-level writer (`sqlite-fact-writer.server.ts`)
- * unless told otherwise; these statements remain the reference it is compared with.
+ * adapter's schema. The fact writes go through a driver-level writer (`sqlite-fact-writer.server.ts`,
+ * `postgres-fact-writer.server.ts`) unless told otherwise; these statements remain the reference they are compared
+ * with.
  */
 type Executor = Pick<Database, "$executeRawUnsafe" | "$queryRawUnsafe">;
 /** The customers a metrics statement covers: an id list, or every id from `from` up to `before` (excluded). */
@@ -173,17 +175,23 @@ const PURCHASE_SOURCES: Record<
 /**
  * The insert ceiling `npm run bench -- sync` measures the backfill against: the same rows `upsertOrders` writes,
  * as plain INSERTs (no conflict handling, no staleness check, no metrics), one transaction per call, through the
- * same driver as the backfill's writes (on SQLite the driver-level writer's prepared statements).
+ * same driver as the backfill's writes (the driver-level writer's: prepared statements on SQLite, column arrays on
+ * PostgreSQL), or through Prisma's SQL when the backfill is measured with it.
  */
 export async function insertOrderFactsPlain(
   db: Database,
   databaseUrl: string,
   shop: string,
   orders: readonly OrderFacts[],
+  writer: FactWriterChoice = "driver",
 ): Promise<void> {
   const target = parseDatabaseUrl(databaseUrl);
-  if (target.provider === "sqlite" && target.filename !== ":memory:") {
+  if (writer === "driver" && target.provider === "sqlite" && target.filename !== ":memory:") {
     sqliteFactWriterFor(target.filename).insertOrdersPlain(shop, [...orders]);
+    return;
+  }
+  if (writer === "driver" && target.provider === "postgresql") {
+    await postgresFactWriterFor(target.connectionString, target.schema).insertOrdersPlain(shop, [...orders]);
     return;
   }
   const dialect = dialectFor(databaseUrl);
@@ -205,12 +213,14 @@ export async function insertOrderFactsPlain(
   }, TRANSACTION);
 }
 
+/**
+ * Who writes facts: the database driver itself (default; `sqlite-fact-writer.server.ts`,
+ * `postgres-fact-writer.server.ts`) or Prisma's SQL, which stays as the reference they are tested against.
+ */
+export type FactWriterChoice = "driver" | "prisma";
+
 export interface SyncStoreOptions {
-  /**
-   * Who writes facts on SQLite: the driver-level writer (default; `sqlite-fact-writer.server.ts`) or Prisma's SQL,
-   * which stays as the reference it is tested against and is what PostgreSQL always uses.
-   */
-  sqliteFactWriter?: "driver" | "prisma";
+  factWriter?: FactWriterChoice;
   /** Customers per transaction of `recomputeAllMetrics`. */
   recomputeChunk?: number;
 }
@@ -221,9 +231,13 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
   const recomputeChunk = options.recomputeChunk ?? RECOMPUTE_CHUNK;
   // Opened on the first write: a store that only reads metrics needs no second connection.
   const driverWriter =
-    target.provider === "sqlite" && target.filename !== ":memory:" && options.sqliteFactWriter !== "prisma"
-      ? () => sqliteFactWriterFor(target.filename)
-      : null;
+    options.factWriter === "prisma"
+      ? null
+      : target.provider === "postgresql"
+        ? () => postgresFactWriterFor(target.connectionString, target.schema)
+        : target.filename !== ":memory:"
+          ? () => sqliteFactWriterFor(target.filename)
+          : null;
   const T = dialect.table;
 
   const L = dialect.literal;

@@ -17,6 +17,7 @@ export function prismaSyncStateStore(db: Database): SyncStateStore {
     finishedAt: row.finishedAt,
     lastError: row.lastError,
     limitedToDays: row.limitedToDays,
+    partitions: row.partitions,
   });
   return {
     async get(shop, resource) {

@@ -2,7 +2,7 @@
  * One backfill measurement, in its own process so its peak memory is the app's alone: customers then orders from a
  * running local Shopify into a fresh database, then the insert ceiling for the same order rows (the export
  * downloaded again after the timed backfill, timing only the INSERTs). Prints one JSON line. `--writer prisma`
- * measures SQLite with Prisma's SQL instead of the driver-level writer.
+ * measures the backfill and its ceiling with Prisma's SQL instead of the driver-level writer.
  */
 import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,9 +14,11 @@ import { parseDatabaseUrl } from "../../app/db/database-url.js";
 import { applyMigrations } from "../../app/db/migrate.server.js";
 import { insertOrderFactsPlain, prismaSyncStore } from "../../app/db/sync-store.server.js";
 import type { OrderFacts } from "../../app/domain/sync-records.js";
+import { BULK_OPERATION } from "../../app/graphql/bulk-operations.js";
 import { SHOPIFY_API_VERSION } from "../../app/lib/api-version.js";
 import { runBackfill, type BackfillDeps } from "../../app/services/backfill.js";
-import { jsonLines, orderRules, RecordAssembler } from "../../app/services/bulk-jsonl.js";
+import { jsonLines, orderRules, productCollectionRules, RecordAssembler } from "../../app/services/bulk-jsonl.js";
+import { parsePartitionsState } from "../../app/services/order-partitions.js";
 import { AdminClient } from "../../app/shopify/admin-client.server.js";
 import { bulkDownloader } from "../../app/shopify/bulk-download.server.js";
 import { createEmulatorFetch } from "../../app/shopify/emulator-routing.js";
@@ -35,8 +37,8 @@ const { values } = parseArgs({
 });
 const provider = values.provider === "postgresql" ? "postgresql" : "sqlite";
 const WRITERS = ["driver", "prisma"] as const;
-const sqliteWriter = WRITERS.find((writer) => writer === values.writer);
-if (!sqliteWriter) throw new Error(`--writer is one of ${WRITERS.join(", ")}`);
+const writer = WRITERS.find((candidate) => candidate === values.writer);
+if (!writer) throw new Error(`--writer is one of ${WRITERS.join(", ")}`);
 const shop = values.shop!;
 const work = mkdtempSync(join(tmpdir(), "cohort-bench-"));
 const exportFile = join(work, "orders.jsonl");
@@ -53,16 +55,16 @@ const admin = new AdminClient({
   fetch: createEmulatorFetch(values.emulator!, globalThis.fetch),
 });
 const download = bulkDownloader(globalThis.fetch);
-let ordersExportUrl: string | null = null;
-let recordingOrders = false;
+/** The product-collections export the orders backfill read: the ceiling's rows get their collections from it. */
+let catalogExportUrl: string | null = null;
 const deps: BackfillDeps = {
   graphql: (document, variables) => admin.execute(document, variables),
   scopes: async () => values.scopes!.split(","),
   download(url, signal) {
-    if (recordingOrders) ordersExportUrl = url;
+    if (currentPhase.startsWith("catalog:")) catalogExportUrl = url;
     return download(url, signal);
   },
-  store: prismaSyncStore(db, database.url, { sqliteFactWriter: sqliteWriter }),
+  store: prismaSyncStore(db, database.url, { factWriter: writer }),
   state: prismaSyncStateStore(db),
   clock: { now: () => Date.now(), sleep: (ms, signal) => new Promise((r) => setTimeout(r, Math.min(ms, 250), signal)) },
 };
@@ -89,21 +91,39 @@ deps.onProgress = (progress) => {
 phaseStarted = performance.now();
 const customers = await runBackfill(deps, { shop, resource: "customers" });
 const customerSeconds = (performance.now() - phaseStarted) / 1000;
-recordingOrders = true;
 phaseStarted = performance.now();
 const orders = await runBackfill(deps, { shop, resource: "orders" });
 const orderSeconds = (performance.now() - phaseStarted) / 1000;
 const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
 clearInterval(sampler);
 const storedOrders = await db.syncedOrder.count({ where: { shop } });
+const storedFactRows = await factRows(db);
+// The orders export's operations: one, or one per id range (a large shop's export is split).
+const ordersState = await deps.state.get(shop, "orders");
+const ordersPlan = parsePartitionsState(ordersState?.partitions);
+const orderOperationIds = ordersPlan
+  ? ordersPlan.parts.map((part) => part.operationId)
+  : [ordersState?.bulkOperationId ?? null];
 await db.$disconnect();
 await dropDatabase(database);
 
-// The order export is downloaded again, untimed, so the ceiling inserts exactly the rows the backfill saw.
-if (!ordersExportUrl) throw new Error("the orders backfill downloaded no export");
+// The order export (each id range's file in turn) is downloaded again, untimed, so the ceiling inserts exactly the
+// rows the backfill saw.
+const ordersExportUrls: string[] = [];
+for (const id of orderOperationIds) {
+  if (!id) throw new Error("the orders backfill left an export without its operation");
+  const url = (await admin.execute(BULK_OPERATION, { id })).bulkOperation?.url;
+  if (url) ordersExportUrls.push(url); // an id range without orders has no file
+}
+if (!ordersExportUrls.length) throw new Error("the orders backfill downloaded no export");
 const copy = createWriteStream(exportFile);
-for await (const chunk of download(ordersExportUrl)) {
-  if (!copy.write(chunk)) await new Promise<void>((resolve) => copy.once("drain", () => resolve()));
+for (const url of ordersExportUrls) {
+  let lastByte = 10;
+  for await (const chunk of download(url)) {
+    if (chunk.length) lastByte = chunk[chunk.length - 1]!;
+    if (!copy.write(chunk)) await new Promise<void>((resolve) => copy.once("drain", () => resolve()));
+  }
+  if (lastByte !== 10) copy.write("\n"); // files are concatenated: each must end its last line
 }
 await new Promise<void>((resolve) => copy.end(() => resolve()));
 
@@ -112,13 +132,27 @@ const ceilingDatabase = await freshDatabase(provider);
 await applyMigrations(ceilingDatabase.url);
 const ceilingDb = createDatabase(ceilingDatabase.url);
 await tuneDatabase(ceilingDb, ceilingDatabase.url);
-const assembler = new RecordAssembler(orderRules(), 64);
+// Line items carry their products' collections, as in the backfill (a collection row each).
+const collections = new Map<string, string[]>();
+if (catalogExportUrl) {
+  const products = new RecordAssembler(productCollectionRules, 64);
+  const keep = (found: { productId: string; collectionIds: string[] }[]) => {
+    for (const product of found)
+      if (product.collectionIds.length) collections.set(product.productId, product.collectionIds);
+  };
+  for await (const line of jsonLines(download(catalogExportUrl))) keep(products.push(line));
+  keep(products.finish());
+}
+const assembler = new RecordAssembler(
+  orderRules((productId) => collections.get(productId) ?? []),
+  64,
+);
 let insertSeconds = 0;
 let ceilingOrders = 0;
 let batch: OrderFacts[] = [];
 const flush = async () => {
   const started = performance.now();
-  await insertOrderFactsPlain(ceilingDb, ceilingDatabase.url, shop, batch);
+  await insertOrderFactsPlain(ceilingDb, ceilingDatabase.url, shop, batch, writer);
   insertSeconds += (performance.now() - started) / 1000;
   ceilingOrders += batch.length;
   batch = [];
@@ -131,15 +165,21 @@ for await (const line of jsonLines(createReadStream(exportFile))) {
 }
 for (const record of assembler.finish()) batch.push(record as OrderFacts);
 if (batch.length) await flush();
+const ceilingFactRows = await factRows(ceilingDb);
 await ceilingDb.$disconnect();
 await dropDatabase(ceilingDatabase);
 rmSync(work, { recursive: true, force: true });
+if (JSON.stringify(ceilingFactRows) !== JSON.stringify(storedFactRows)) {
+  throw new Error(
+    `the ceiling inserted other rows than the backfill stored: ${JSON.stringify({ storedFactRows, ceilingFactRows })}`,
+  );
+}
 
 console.log(
   JSON.stringify({
     benchmark: "backfill",
     provider,
-    writer: provider === "sqlite" ? sqliteWriter : "prisma",
+    writer,
     orders: orders.processedCount,
     storedOrders,
     customers: customers.processedCount,
@@ -170,11 +210,24 @@ console.log(
     ),
     peakRssMb,
     ceilingOrders,
+    factRows: storedFactRows,
     ceilingSeconds: round(insertSeconds),
     ceilingOrdersPerSecond: Math.round(ceilingOrders / insertSeconds),
     ratioToCeiling: round(orders.processedCount / orderSeconds / (ceilingOrders / insertSeconds)),
   }),
 );
+
+/** Rows of each fact table of the shop: the ceiling must insert exactly what the backfill stored. */
+async function factRows(database: typeof db) {
+  const where = { where: { shop } };
+  return {
+    orders: await database.syncedOrder.count(where),
+    lineItems: await database.syncedLineItem.count(where),
+    lineItemCollections: await database.syncedLineItemCollection.count(where),
+    refunds: await database.syncedRefund.count(where),
+    discountCodes: await database.syncedOrderDiscountCode.count(where),
+  };
+}
 
 /** A benchmark's SQLite file is gigabytes: it goes with its folder, unlike a test's. */
 async function dropDatabase(target: TestDatabase): Promise<void> {

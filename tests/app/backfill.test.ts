@@ -11,6 +11,7 @@ import {
 } from "../../app/services/backfill.js";
 import { BulkFinishNotifier, finishWaiterFor } from "../../app/services/bulk-finish-notifier.js";
 import { InboxWorker } from "../../app/services/inbox-worker.js";
+import { parsePartitionsState, partitionsProgress } from "../../app/services/order-partitions.js";
 import type { SyncStore, UpsertResult } from "../../app/services/sync-store.js";
 import { MemoryInbox } from "./inbox-fakes.js";
 
@@ -21,7 +22,13 @@ class MemorySyncStore implements SyncStore {
   customers = new Map<string, CustomerFacts>();
   batches: number[] = [];
   recomputes = 0;
+  /** Shared with the fake Shopify to see the order of exports and writes. */
+  log: string[] | null = null;
+  /** Throws instead of writing when it answers true (a database failure). */
+  failWrite: ((orders: OrderFacts[]) => boolean) | null = null;
   async upsertOrders(_shop: string, orders: OrderFacts[]): Promise<UpsertResult> {
+    if (this.failWrite?.(orders)) throw new Error("disk I/O error");
+    this.log?.push(`write ${orders[0]?.id}-${orders.at(-1)?.id}`);
     this.batches.push(orders.length);
     for (const order of orders) this.orders.set(order.id, order);
     return { written: orders.length, stale: 0, affectedCustomerIds: [] };
@@ -62,6 +69,7 @@ class MemorySyncState implements SyncStateStore {
         finishedAt: null,
         lastError: null,
         limitedToDays: null,
+        partitions: null,
       }),
       ...patch,
     };
@@ -100,14 +108,47 @@ function orderLines(count: number): string {
   return lines.join("\n") + "\n";
 }
 
+/** The search an export query was given (`orders(query: "…")`). */
+function searchOf(query: string): string {
+  return JSON.parse(/\(query: ("(?:[^"\\]|\\.)*")/.exec(query)![1]!) as string;
+}
+
+/** The orders of a JSONL export (with their line items) whose numeric id lies in the search's `id:` range. */
+function ordersInRange(text: string, search: string): string {
+  const from = /\bid:>=(\d+)/.exec(search)?.[1];
+  const to = /\bid:<(\d+)/.exec(search)?.[1];
+  if (from === undefined && to === undefined) return text;
+  const kept = new Set<string>();
+  const lines = text.split("\n").filter((line) => {
+    if (!line) return false;
+    const record = JSON.parse(line) as { id: string; __parentId?: string };
+    if (record.__parentId) return kept.has(record.__parentId);
+    const id = Number(/\d+$/.exec(record.id)![0]);
+    if ((from !== undefined && id < Number(from)) || (to !== undefined && id >= Number(to))) return false;
+    kept.add(record.id);
+    return true;
+  });
+  return lines.length ? lines.join("\n") + "\n" : "";
+}
+
 /** A scripted Shopify: bulk exports complete after `pollsToComplete` polls. */
 class FakeShopify {
   operations = new Map<string, BulkOperationFields & { query: string; file: string }>();
   runQueries: string[] = [];
+  /** Variables of each `CohortOrdersExportPlan` request. */
+  planRequests: Array<{ query: string | null }> = [];
   polls = 0;
   nextId = 1;
   busyWith: string | null = null;
   failNext = false;
+  /** The next export whose query matches fails when it would complete. */
+  failIf: ((query: string) => boolean) | null = null;
+  /** `createdAt` of the n-th operation (all the same by default). */
+  createdAtOf: (n: number) => string = () => "2026-03-01T00:00:00Z";
+  /** Order exports started and not yet finished, the most at any time. */
+  maxRunningOrderExports = 0;
+  /** Shared with the store to see the order of exports and writes. */
+  log: string[] = [];
   constructor(
     readonly files: { orders: string; products: string; customers: string },
     readonly scopes = ["read_orders", "read_all_orders", "read_customers"],
@@ -115,6 +156,19 @@ class FakeShopify {
   ) {}
 
   graphql: TypedGraphql = async <TData>(document: string, variables: Record<string, unknown>): Promise<TData> => {
+    if (document.includes("CohortOrdersExportPlan")) {
+      this.planRequests.push({ query: variables.query as string | null });
+      const ids = this.files.orders
+        .split("\n")
+        .filter((line) => line && !line.includes("__parentId"))
+        .map((line) => (JSON.parse(line) as { id: string }).id)
+        .sort((a, b) => Number(/\d+$/.exec(a)![0]) - Number(/\d+$/.exec(b)![0]));
+      return {
+        ordersCount: { count: ids.length, precision: "EXACT" },
+        lowest: { nodes: ids.slice(0, 1).map((id) => ({ id })) },
+        highest: { nodes: ids.slice(-1).map((id) => ({ id })) },
+      } as TData;
+    }
     if (document.includes("CohortAppAccessScopes")) {
       return { currentAppInstallation: { accessScopes: this.scopes.map((handle) => ({ handle })) } } as TData;
     }
@@ -137,12 +191,20 @@ class FakeShopify {
           },
         } as TData;
       }
-      const id = `gid://shopify/BulkOperation/${this.nextId++}`;
+      const number = this.nextId++;
+      const id = `gid://shopify/BulkOperation/${number}`;
       const file = query.includes("products")
         ? this.files.products
         : query.includes("customers")
           ? this.files.customers
-          : this.files.orders;
+          : ordersInRange(this.files.orders, searchOf(query));
+      if (query.includes("orders(")) {
+        this.log.push(`export ${searchOf(query)}`);
+        const running = [...this.operations.values()].filter(
+          (op) => op.query.includes("orders(") && !["COMPLETED", "FAILED"].includes(op.status),
+        ).length;
+        this.maxRunningOrderExports = Math.max(this.maxRunningOrderExports, running + 1);
+      }
       const operation = {
         id,
         status: "CREATED" as const,
@@ -152,7 +214,7 @@ class FakeShopify {
         fileSize: null,
         url: null,
         partialDataUrl: null,
-        createdAt: "2026-03-01T00:00:00Z",
+        createdAt: this.createdAtOf(number),
         completedAt: null,
         query,
         file,
@@ -168,8 +230,9 @@ class FakeShopify {
         (BulkOperationFields & { query: string; file: string; pollsLeft: number }) | undefined;
       if (!operation) return { bulkOperation: null } as TData;
       if (operation.status !== "COMPLETED" && operation.status !== "FAILED" && --operation.pollsLeft <= 0) {
-        if (this.failNext) {
+        if (this.failNext || this.failIf?.(operation.query)) {
           this.failNext = false;
+          this.failIf = null;
           operation.status = "FAILED";
           operation.errorCode = "TIMEOUT";
         } else {
@@ -197,10 +260,14 @@ function deps(shopify: FakeShopify, overrides: Partial<BackfillDeps> = {}) {
   const downloads: string[] = [];
   const value: BackfillDeps = {
     graphql: shopify.graphql,
-    async *download(url: string) {
+    async *download(url: string, signal?: AbortSignal) {
       downloads.push(url);
       const text = shopify.fileOf(url);
-      for (let at = 0; at < text.length; at += 997) yield text.slice(at, at + 997);
+      for (let at = 0; at < text.length; at += 997) {
+        // As fetch does: an aborted signal ends the body stream.
+        signal?.throwIfAborted();
+        yield text.slice(at, at + 997);
+      }
     },
     store,
     state,
@@ -407,5 +474,185 @@ describe("runBackfill", () => {
     expect((await backfill).objectCount).toBe(0);
     expect(shopify.polls).toBe(1);
     expect(notifier.waitingCount()).toBe(0);
+  });
+});
+
+describe("runBackfill of a large shop's orders, exported in id ranges", () => {
+  /** 2,500 orders (ids 1–2,500) over a threshold of 1,000: three ranges split at ids 834 and 1,667. */
+  const LARGE = { partitionThreshold: 1000, partitionSize: 1000 };
+  const RANGES = ["id:<834", "id:>=834 AND id:<1667", "id:>=1667"];
+  const orderExports = (shopify: FakeShopify) => shopify.runQueries.filter((q) => q.includes("orders(")).map(searchOf);
+  const urlOf = (operationId: string | null) => `https://storage.example/${operationId}.jsonl`;
+
+  function largeShop() {
+    const shopify = new FakeShopify({ orders: orderLines(2500), products: PRODUCTS, customers: "" });
+    // Each operation is created a minute after the one before: the watermark must be the earliest range's.
+    shopify.createdAtOf = (n) => new Date(Date.parse("2026-03-01T00:00:00Z") + n * 60_000).toISOString();
+    const wired = deps(shopify);
+    wired.store.log = shopify.log;
+    return { shopify, ...wired };
+  }
+
+  it("given a shop over the threshold, when its orders are backfilled, then they are exported in id ranges and stored exactly as one export stores them", async () => {
+    const single = new FakeShopify({ orders: orderLines(2500), products: PRODUCTS, customers: "" });
+    const reference = deps(single);
+    const one = await runBackfill(reference.deps, { shop: SHOP, resource: "orders" });
+    expect(orderExports(single)).toEqual([""]);
+
+    const { shopify, deps: d, store, state } = largeShop();
+    const result = await runBackfill(d, { shop: SHOP, resource: "orders", ...LARGE });
+
+    expect(shopify.planRequests).toEqual([{ query: null }]);
+    expect(orderExports(shopify)).toEqual(RANGES);
+    expect(result).toMatchObject({ partitions: 3, processedCount: 2500, objectCount: one.objectCount });
+    expect([...store.orders.entries()].sort()).toEqual([...reference.store.orders.entries()].sort());
+    expect(store.batches.reduce((sum, n) => sum + n, 0)).toBe(2500);
+    expect(store.recomputes).toBe(1);
+    const row = (await state.get(SHOP, "orders"))!;
+    expect(row).toMatchObject({ status: "completed", processedCount: 2500, bulkStatus: "COMPLETED", resumeLine: 0 });
+    // Operation 1 is the product collections export; the ranges are operations 2, 3 and 4.
+    expect(row.watermark?.toISOString()).toBe("2026-03-01T00:02:00.000Z");
+    expect(partitionsProgress(row.partitions)).toEqual({ ingested: 3, total: 3 });
+    expect(parsePartitionsState(row.partitions)!.parts.map((part) => part.processedCount)).toEqual([833, 833, 834]);
+  });
+
+  it("given a shop over the threshold, when the first range is applied, then later ranges are already exporting, never more than exportsAhead at once", async () => {
+    const { shopify, deps: d, store } = largeShop();
+    const phases: string[] = [];
+    const result = await runBackfill(
+      { ...d, onProgress: (progress) => void (progress.resource === "orders" && phases.push(progress.phase)) },
+      { shop: SHOP, resource: "orders", ...LARGE, batchSize: 200 },
+    );
+    expect(result.processedCount).toBe(2500);
+
+    const log = shopify.log;
+    const firstRangeWrites = log.flatMap((entry, at) =>
+      entry.startsWith("write ") && Number(entry.split("-")[1]) < 834 ? [at] : [],
+    );
+    expect(firstRangeWrites.length).toBeGreaterThan(1);
+    // The second range exports while the first is waited for, the third while the first is applied.
+    expect(log.indexOf(`export ${RANGES[1]}`)).toBeLessThan(firstRangeWrites[0]!);
+    expect(log.indexOf(`export ${RANGES[2]}`)).toBeLessThan(firstRangeWrites.at(-1)!);
+    expect(shopify.maxRunningOrderExports).toBe(2);
+    // Ranges are applied in order.
+    const writes = log.filter((entry) => entry.startsWith("write ")).map((entry) => Number(entry.split(/[ -]/)[1]));
+    expect(writes).toEqual([...writes].sort((a, b) => a - b));
+    expect(store.orders.size).toBe(2500);
+    // exporting until the first data is applied, then downloading to the end.
+    expect(phases.indexOf("downloading")).toBeGreaterThan(0);
+    expect(phases.slice(0, phases.indexOf("downloading")).every((phase) => phase === "exporting")).toBe(true);
+    expect(phases.slice(phases.indexOf("downloading"), -2).every((phase) => phase === "downloading")).toBe(true);
+    expect(phases.slice(-2)).toEqual(["metrics", "done"]);
+  });
+
+  it("given exportsAhead 1, when backfilled, then each range exports only once the one before is applied", async () => {
+    const { shopify, deps: d } = largeShop();
+    await runBackfill(d, { shop: SHOP, resource: "orders", ...LARGE, exportsAhead: 1 });
+    expect(shopify.maxRunningOrderExports).toBe(1);
+    expect(orderExports(shopify)).toEqual(RANGES);
+  });
+
+  it("given a write that fails while the second range is applied, when run again, then applied ranges are not downloaded again, started exports are reused and nothing is counted twice", async () => {
+    const { shopify, deps: d, store, state, downloads } = largeShop();
+    let failures = 1;
+    store.failWrite = (orders) => failures > 0 && orders.some((order) => Number(order.id) >= 1300) && failures-- > 0;
+    const options = { shop: SHOP, resource: "orders" as const, ...LARGE, batchSize: 200 };
+
+    await expect(runBackfill(d, options)).rejects.toThrow("disk I/O error");
+    const crashed = (await state.get(SHOP, "orders"))!;
+    expect(crashed.status).toBe("failed");
+    const plan = parsePartitionsState(crashed.partitions)!;
+    expect(plan.parts.map((part) => part.ingested)).toEqual([true, false, false]);
+    // Two batches of the second range were applied before the failing one.
+    expect(crashed.resumeLine).toBeGreaterThan(0);
+    expect(crashed.processedCount).toBe(833 + 400);
+    expect(crashed.bulkOperationId).toBe(plan.parts[1]!.operationId);
+    // The third range's export was started while the second was applied; it is still running.
+    expect(plan.parts[2]!.operationId).not.toBeNull();
+    expect(shopify.operations.get(plan.parts[2]!.operationId!)!.status).not.toBe("COMPLETED");
+    const exportsBefore = orderExports(shopify).length;
+    const downloadsBefore = downloads.length;
+
+    const result = await runBackfill(d, options);
+    expect(result).toMatchObject({ processedCount: 2500, resumedFromLine: crashed.resumeLine, partitions: 3 });
+    expect(orderExports(shopify)).toHaveLength(exportsBefore);
+    const downloaded = downloads.slice(downloadsBefore);
+    expect(downloaded).not.toContain(urlOf(plan.parts[0]!.operationId));
+    expect(downloaded).toContain(urlOf(plan.parts[1]!.operationId));
+    expect(downloaded).toContain(urlOf(plan.parts[2]!.operationId));
+    const done = (await state.get(SHOP, "orders"))!;
+    expect(parsePartitionsState(done.partitions)!.parts.map((part) => part.operationId)).toEqual(
+      plan.parts.map((part) => part.operationId),
+    );
+    expect(done).toMatchObject({ status: "completed", processedCount: 2500 });
+    expect(store.orders.size).toBe(2500);
+    expect(store.batches.reduce((sum, n) => sum + n, 0)).toBe(2500);
+    expect(store.recomputes).toBe(1);
+  });
+
+  it("given an abort while the second range is applied, when run again, then it resumes in that range from its last applied line", async () => {
+    const { shopify, deps: d, store, state } = largeShop();
+    const aborter = new AbortController();
+    store.failWrite = (orders) => {
+      if (orders.some((order) => Number(order.id) >= 1300)) aborter.abort(new Error("Interrupted"));
+      return false;
+    };
+    const options = { shop: SHOP, resource: "orders" as const, ...LARGE, batchSize: 200 };
+    await expect(runBackfill(d, { ...options, signal: aborter.signal })).rejects.toThrow("Interrupted");
+    const crashed = (await state.get(SHOP, "orders"))!;
+    expect(partitionsProgress(crashed.partitions)).toEqual({ ingested: 1, total: 3 });
+    expect(crashed.resumeLine).toBeGreaterThan(0);
+    const exportsBefore = orderExports(shopify).length;
+
+    store.failWrite = null;
+    const result = await runBackfill(d, options);
+    expect(result.resumedFromLine).toBe(crashed.resumeLine);
+    expect(orderExports(shopify)).toHaveLength(exportsBefore);
+    expect(result.processedCount).toBe(2500);
+    expect(store.orders.size).toBe(2500);
+    expect(store.batches.reduce((sum, n) => sum + n, 0)).toBe(2500);
+  });
+
+  it("given a range's export that fails on Shopify, when backfilled, then the backfill fails naming the range, and a rerun keeps the ranges applied and exports that range again", async () => {
+    const { shopify, deps: d, store, state, downloads } = largeShop();
+    shopify.failIf = (query) => searchOf(query) === RANGES[1];
+    const options = { shop: SHOP, resource: "orders" as const, ...LARGE };
+
+    await expect(runBackfill(d, options)).rejects.toThrow(/range 2 of 3 \(id:>=834 AND id:<1667\).*FAILED \(TIMEOUT\)/);
+    const failed = (await state.get(SHOP, "orders"))!;
+    expect(failed.status).toBe("failed");
+    expect(failed.lastError).toMatch(/range 2 of 3/);
+    expect(failed.processedCount).toBe(833);
+    const plan = parsePartitionsState(failed.partitions)!;
+    expect(plan.parts.map((part) => part.ingested)).toEqual([true, false, false]);
+    const downloadsBefore = downloads.length;
+
+    const result = await runBackfill(d, options);
+    expect(result.processedCount).toBe(2500);
+    expect(orderExports(shopify)).toEqual([RANGES[0], RANGES[1], RANGES[2], RANGES[1]]);
+    expect(downloads.slice(downloadsBefore)).not.toContain(urlOf(plan.parts[0]!.operationId));
+    expect(store.orders.size).toBe(2500);
+    expect(store.batches.reduce((sum, n) => sum + n, 0)).toBe(2500);
+  });
+
+  it("given no read_all_orders scope and a shop over the threshold, when backfilled, then every range keeps the 60-day limit", async () => {
+    const shopify = new FakeShopify({ orders: orderLines(2500), products: "", customers: "" }, ["read_orders"]);
+    const { deps: d, state } = deps(shopify);
+    const result = await runBackfill(d, { shop: SHOP, resource: "orders", ...LARGE });
+    expect(shopify.planRequests).toEqual([{ query: "created_at:>=2026-01-01" }]);
+    expect(orderExports(shopify)).toEqual(RANGES.map((range) => `created_at:>=2026-01-01 AND ${range}`));
+    expect(result).toMatchObject({ limitedToDays: 60, partitions: 3, processedCount: 2500 });
+    const row = (await state.get(SHOP, "orders"))!;
+    expect(row).toMatchObject({ status: "completed", limitedToDays: 60 });
+    expect(parsePartitionsState(row.partitions)!.search).toBe("created_at:>=2026-01-01");
+  });
+
+  it("given a shop under the threshold, when backfilled, then it is one export as before and keeps no ranges", async () => {
+    const shopify = new FakeShopify({ orders: orderLines(999), products: "", customers: "" });
+    const { deps: d, state } = deps(shopify);
+    const result = await runBackfill(d, { shop: SHOP, resource: "orders", ...LARGE });
+    expect(orderExports(shopify)).toEqual([""]);
+    expect(result.partitions).toBe(1);
+    expect((await state.get(SHOP, "orders"))!.partitions).toBeNull();
   });
 });

@@ -26,12 +26,10 @@ interface StoreVariant {
   writer: "driver" | "prisma";
 }
 const variants: Array<[string, StoreVariant]> = (await providers()).flatMap((provider) =>
-  provider === "sqlite"
-    ? ([
-        ["sqlite (driver writer)", { provider, writer: "driver" }],
-        ["sqlite (Prisma writer)", { provider, writer: "prisma" }],
-      ] as Array<[string, StoreVariant]>)
-    : ([["postgresql", { provider, writer: "prisma" }]] as Array<[string, StoreVariant]>),
+  (["driver", "prisma"] as const).map((writer): [string, StoreVariant] => [
+    `${provider} (${writer === "driver" ? "driver" : "Prisma"} writer)`,
+    { provider, writer },
+  ]),
 );
 
 async function openDatabase(provider: "sqlite" | "postgresql") {
@@ -45,7 +43,7 @@ async function openDatabase(provider: "sqlite" | "postgresql") {
 async function openStore(variant: StoreVariant): Promise<SyncStore> {
   const { db, url } = await openDatabase(variant.provider);
   // Small recompute ranges, so a full recompute crosses range boundaries.
-  return prismaSyncStore(db, url, { sqliteFactWriter: variant.writer, recomputeChunk: 3 });
+  return prismaSyncStore(db, url, { factWriter: variant.writer, recomputeChunk: 3 });
 }
 
 /**
@@ -317,7 +315,7 @@ describe.each(variants)("order deletion on %s", (_name, variant) => {
   it("given a deleted order, when a late snapshot of it arrives, then it stays deleted and counts as stale", async () => {
     const random = randomSource(6);
     const { db, url } = await openDatabase(variant.provider);
-    const store = prismaSyncStore(db, url, { sqliteFactWriter: variant.writer });
+    const store = prismaSyncStore(db, url, { factWriter: variant.writer });
     await store.upsertCustomers(SHOP, [customerSnapshot(random, "1", 5)]);
     await store.upsertOrders(SHOP, [orderSnapshot(random, "100", "1", 5), orderSnapshot(random, "101", "1", 5)]);
 
@@ -348,32 +346,30 @@ describe.each(await providers())("fact writers on %s", (provider) => {
   });
 });
 
-if ((await providers()).includes("sqlite")) {
-  describe("the SQLite driver-level fact writer", () => {
-    it.each([21, 22, 23])(
-      "given random deliveries (seed %i), when applied by the driver-level writer and by Prisma's SQL, then every stored row and result is identical",
-      async (seed) => {
-        const stores = await Promise.all(
-          (["driver", "prisma"] as const).map(async (writer) => {
-            const { db, url } = await openDatabase("sqlite");
-            return { db, store: prismaSyncStore(db, url, { sqliteFactWriter: writer }), results: [] as unknown[] };
-          }),
-        );
-        for (const delivery of randomDeliveries(seed, 80)) {
-          for (const side of stores) {
-            if (delivery.type === "deleteCustomer") await side.store.deleteCustomer(SHOP, delivery.customerId);
-            else if (delivery.type === "orders")
-              side.results.push(await side.store.upsertOrders(SHOP, delivery.snapshots));
-            else side.results.push(await side.store.upsertCustomers(SHOP, delivery.snapshots));
-          }
+describe.each(await providers())("the driver-level fact writer on %s", (provider) => {
+  it.each([21, 22, 23])(
+    "given random deliveries (seed %i), when applied by the driver-level writer and by Prisma's SQL, then every stored row and result is identical",
+    async (seed) => {
+      const stores = await Promise.all(
+        (["driver", "prisma"] as const).map(async (writer) => {
+          const { db, url } = await openDatabase(provider);
+          return { db, store: prismaSyncStore(db, url, { factWriter: writer }), results: [] as unknown[] };
+        }),
+      );
+      for (const delivery of randomDeliveries(seed, 80)) {
+        for (const side of stores) {
+          if (delivery.type === "deleteCustomer") await side.store.deleteCustomer(SHOP, delivery.customerId);
+          else if (delivery.type === "orders")
+            side.results.push(await side.store.upsertOrders(SHOP, delivery.snapshots));
+          else side.results.push(await side.store.upsertCustomers(SHOP, delivery.snapshots));
         }
-        const [driver, prisma] = stores;
-        expect(driver!.results).toEqual(prisma!.results);
-        expect(await storedFacts(driver!.db)).toEqual(await storedFacts(prisma!.db));
-      },
-    );
-  });
-}
+      }
+      const [driver, prisma] = stores;
+      expect(driver!.results).toEqual(prisma!.results);
+      expect(await storedFacts(driver!.db)).toEqual(await storedFacts(prisma!.db));
+    },
+  );
+});
 
 /** Every fact row of the shop, in a stable order. */
 async function storedFacts(db: Database) {

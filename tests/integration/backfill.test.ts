@@ -3,7 +3,8 @@ import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { applyMigrations } from "../../app/db/migrate.server.js";
 import { prismaSyncStore } from "../../app/db/sync-store.server.js";
 import { SHOPIFY_API_VERSION } from "../../app/lib/api-version.js";
-import { runBackfill, type BackfillDeps } from "../../app/services/backfill.js";
+import { runBackfill, type BackfillDeps, type BackfillOptions } from "../../app/services/backfill.js";
+import { parsePartitionsState } from "../../app/services/order-partitions.js";
 import { AdminClient, ShopUnavailableError } from "../../app/shopify/admin-client.server.js";
 import { bulkDownloader } from "../../app/shopify/bulk-download.server.js";
 import { createEmulatorFetch } from "../../app/shopify/emulator-routing.js";
@@ -92,21 +93,47 @@ const ORDER_COUNT = `#graphql
   }
 ` as GraphqlOperation<{ ordersCount: { count: number } }>;
 
-describe.each(await providers())("backfill against the local Shopify (%s)", (provider) => {
+const ORDER_COUNT_MATCHING = `#graphql
+  query CohortTestOrderCountMatching($query: String) {
+    ordersCount(query: $query, limit: null) {
+      count
+    }
+  }
+` as GraphqlOperation<{ ordersCount: { count: number } }, { query: string }>;
+
+/** Orders over a threshold of 500 in ranges of about 500: the 2,000-order store exports in four id ranges. */
+const IN_RANGES: Omit<BackfillOptions, "shop" | "resource"> = {
+  firstPollMs: 20,
+  maxPollMs: 200,
+  batchSize: 100,
+  partitionThreshold: 500,
+  partitionSize: 500,
+};
+
+/** Fresh migrated databases of `provider`, closed and dropped after the suite. */
+function freshDatabases(provider: "sqlite" | "postgresql"): () => Promise<{ db: Database; url: string }> {
   const databases: TestDatabase[] = [];
   const open: Database[] = [];
-  async function database(): Promise<{ db: Database; url: string }> {
+  afterAll(async () => {
+    for (const db of open) await db.$disconnect();
+    for (const fresh of databases) await fresh.drop();
+  });
+  return async () => {
     const fresh = await freshDatabase(provider);
     databases.push(fresh);
     await applyMigrations(fresh.url);
     const db = createDatabase(fresh.url);
     open.push(db);
     return { db, url: fresh.url };
-  }
-  afterAll(async () => {
-    for (const db of open) await db.$disconnect();
-    for (const fresh of databases) await fresh.drop();
-  });
+  };
+}
+
+async function ordersState(db: Database) {
+  return db.syncState.findUniqueOrThrow({ where: { shop_resource: { shop: SHOP, resource: "orders" } } });
+}
+
+describe.each(await providers())("backfill against the local Shopify (%s)", (provider) => {
+  const database = freshDatabases(provider);
 
   let clean: Awaited<ReturnType<typeof snapshot>>;
 
@@ -177,6 +204,114 @@ describe.each(await providers())("backfill against the local Shopify (%s)", (pro
     expect(resumed.processedCount).toBe(clean.orders);
     expect(after.metrics).toEqual(clean.metrics);
   }, 120_000);
+});
+
+describe.each(await providers())("backfill in id ranges against the local Shopify (%s)", (provider) => {
+  const database = freshDatabases(provider);
+
+  let clean: Awaited<ReturnType<typeof snapshot>>;
+
+  it("given a store over the (lowered) threshold, when orders are backfilled, then they export in id ranges and the stored orders and metrics equal one export's", async () => {
+    const single = await database();
+    await syncAll(depsFor(single.db, single.url));
+    clean = await snapshot(single.db);
+
+    const { db, url } = await database();
+    const deps = depsFor(db, url);
+    await runBackfill(deps, { shop: SHOP, resource: "customers", firstPollMs: 20, maxPollMs: 200 });
+    const result = await runBackfill(deps, { shop: SHOP, resource: "orders", ...IN_RANGES });
+    expect(result.partitions).toBe(4);
+    expect(result.processedCount).toBe(clean.orders);
+    expect(await snapshot(db)).toEqual(clean);
+
+    const state = await ordersState(db);
+    expect(state).toMatchObject({ status: "completed", processedCount: clean.orders, limitedToDays: null });
+    const plan = parsePartitionsState(state.partitions)!;
+    expect(plan.parts.every((part) => part.ingested)).toBe(true);
+    expect(plan.parts.reduce((sum, part) => sum + part.processedCount, 0)).toBe(clean.orders);
+    const earliest = Math.min(...plan.parts.map((part) => Date.parse(part.createdAt!)));
+    expect(state.watermark?.getTime()).toBe(earliest);
+  }, 180_000);
+
+  it("given a download that breaks in the second id range, when the backfill runs again, then it resumes in that range, reuses the started exports and reaches the same end state", async () => {
+    const { db, url } = await database();
+    const real = bulkDownloader(globalThis.fetch);
+    const downloaded: string[] = [];
+    // The orders run downloads the product collections, then range 1, then range 2: that one breaks.
+    const crashing = async function* (download: string, signal?: AbortSignal) {
+      downloaded.push(download);
+      const crash = downloaded.length === 3;
+      let lines = 0;
+      for await (const chunk of real(download, signal)) {
+        if (crash) {
+          lines += chunk.filter((byte) => byte === 10).length;
+          if (lines > 600) throw new TypeError("terminated");
+        }
+        yield chunk;
+      }
+    };
+    await runBackfill(depsFor(db, url), { shop: SHOP, resource: "customers", firstPollMs: 20, maxPollMs: 200 });
+    const deps = depsFor(db, url, crashing);
+    const options = { shop: SHOP, resource: "orders" as const, ...IN_RANGES };
+    await expect(runBackfill(deps, { ...options, streamAttempts: 1 })).rejects.toThrow("terminated");
+
+    const crashed = await ordersState(db);
+    expect(crashed.status).toBe("failed");
+    expect(crashed.resumeLine).toBeGreaterThan(0);
+    const plan = parsePartitionsState(crashed.partitions)!;
+    expect(plan.parts.map((part) => part.ingested)).toEqual([true, false, false, false]);
+    expect(crashed.bulkOperationId).toBe(plan.parts[1]!.operationId);
+    // Ranges 3 and 4 were started while range 2 was applied.
+    expect(plan.parts.every((part) => part.operationId !== null)).toBe(true);
+    const firstRangeUrl = downloaded[1]!;
+    const downloadsBefore = downloaded.length;
+
+    const resumed = await runBackfill(deps, options);
+    expect(resumed.resumedFromLine).toBe(crashed.resumeLine);
+    expect(resumed.processedCount).toBe(clean.orders);
+    expect(downloaded.slice(downloadsBefore)).not.toContain(firstRangeUrl);
+    const done = await ordersState(db);
+    expect(parsePartitionsState(done.partitions)!.parts.map((part) => part.operationId)).toEqual(
+      plan.parts.map((part) => part.operationId),
+    );
+    expect(await snapshot(db)).toEqual(clean);
+  }, 180_000);
+
+  it("given no read_all_orders scope, when orders are backfilled in id ranges, then each range keeps the 60-day limit and the result equals one limited export's", async () => {
+    const now = Date.parse("2026-06-01T00:00:00Z");
+    const limited = (deps: BackfillDeps): BackfillDeps => ({
+      ...deps,
+      scopes: async () => scopes.filter((scope) => scope !== "read_all_orders"),
+      clock: { ...deps.clock, now: () => now },
+    });
+    const recent = (await client().request(ORDER_COUNT_MATCHING, { query: "created_at:>=2026-04-02" })).ordersCount
+      .count;
+    expect(recent).toBeGreaterThan(100);
+
+    const single = await database();
+    const one = await runBackfill(limited(depsFor(single.db, single.url)), {
+      shop: SHOP,
+      resource: "orders",
+      firstPollMs: 20,
+      maxPollMs: 200,
+    });
+    expect(one).toMatchObject({ partitions: 1, processedCount: recent, limitedToDays: 60 });
+
+    const { db, url } = await database();
+    const result = await runBackfill(limited(depsFor(db, url)), {
+      shop: SHOP,
+      resource: "orders",
+      ...IN_RANGES,
+      partitionThreshold: 100,
+      partitionSize: 50,
+    });
+    expect(result.partitions).toBeGreaterThan(1);
+    expect(result).toMatchObject({ processedCount: recent, limitedToDays: 60 });
+    const state = await ordersState(db);
+    expect(state).toMatchObject({ status: "completed", limitedToDays: 60 });
+    expect(parsePartitionsState(state.partitions)!.search).toBe("created_at:>=2026-04-02");
+    expect(await snapshot(db)).toEqual(await snapshot(single.db));
+  }, 180_000);
 });
 
 describe("AdminClient against the local Shopify", () => {

@@ -12,6 +12,13 @@ export { failNextBulkOperation, setBulkOperationDelay } from "./runner.js";
 export { bulkMutationResolvers, bulkQueryResolvers, MAX_CONCURRENT_QUERY_OPERATIONS } from "./resolvers.js";
 export type { BulkOperationErrorCode, BulkOperationRecord, BulkOperationStatus } from "./operations.js";
 
+/**
+ * Bytes read per turn of the event loop while a result file is served. Shopify serves result files from storage,
+ * unaffected by exports running meanwhile; here one event loop does both, and an export yields only between pages
+ * (tens of milliseconds), so at the default 64 kB a download beside a running export crawled at a few MB/s.
+ */
+const DOWNLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
+
 /** `GET /_bulk/<token>.jsonl`: the result (or partial) file, streamed as `application/jsonl`. */
 export function registerBulk(router: Router, context: EmulatorContext, webhooks: WebhookDispatcher): void {
   attachDispatcher(context, webhooks);
@@ -25,7 +32,7 @@ export function registerBulk(router: Router, context: EmulatorContext, webhooks:
         "content-length": String(statSync(path).size),
         "content-disposition": `attachment; filename="bulk-${request.params.token}.jsonl"`,
       },
-      body: createReadStream(path),
+      body: createReadStream(path, { highWaterMark: DOWNLOAD_CHUNK_BYTES }),
     };
   });
 }

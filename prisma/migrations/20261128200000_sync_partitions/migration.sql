@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "SyncState" ADD COLUMN "partitions" TEXT;
