@@ -178,8 +178,8 @@ the first result can be downloaded; a store of 1,000,000 orders is exported in i
 next ones export) and the app's part (download, parse, upsert, metrics).
 Ceiling: plain INSERTs of the same rows (orders, line items, their collections, refunds, discount codes; the row
 counts of both databases are compared) through the same driver-level writer as the backfill (prepared statements
-on SQLite, an array per column on PostgreSQL), timing only the INSERTs. The app's ratio is the app's part against the ceiling; the ingest ratio
-leaves out the metrics recompute that follows the ingest.
+on SQLite, an array per column on PostgreSQL), timing only the INSERTs. The app's ratio is the app's part against
+the ceiling; the ingest ratio leaves out the metrics recompute that follows the ingest.
 
 | orders | database | orders/s end to end | seconds end to end | export seconds | app seconds | app orders/s | ingest orders/s | ceiling orders/s | app ratio to ceiling | ingest ratio to ceiling | peak RSS MB | customers seconds |
 | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |

@@ -18,6 +18,21 @@ export function timestamp(value: string): string {
   return isoInstant(value).replace("Z", "+00:00");
 }
 
+/**
+ * The `ON CONFLICT` clause every fact writer's upsert ends with: the newer snapshot wins (an equal one replaces the
+ * stored row), under `extraCondition` too. `table` is the unqualified name the conflicting row is referred by.
+ */
+export function newerSnapshotWins(table: string, columns: readonly string[], extraCondition = ""): string {
+  const updates = columns
+    .filter((c) => c !== "shop" && c !== "id")
+    .map((c) => `"${c}" = excluded."${c}"`)
+    .join(", ");
+  return (
+    ` ON CONFLICT ("shop", "id") DO UPDATE SET ${updates}` +
+    ` WHERE excluded."updatedAt" >= "${table}"."updatedAt"${extraCondition}`
+  );
+}
+
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let start = 0; start < items.length; start += size) out.push(items.slice(start, start + size));

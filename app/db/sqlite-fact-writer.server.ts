@@ -8,6 +8,7 @@ import {
   customerRow,
   DISCOUNT_CODE_COLUMNS,
   LINE_ITEM_COLUMNS,
+  newerSnapshotWins,
   newestById,
   ORDER_CHILD_TABLES,
   ORDER_COLUMNS,
@@ -51,14 +52,7 @@ function insertSql(table: string, columns: string[]): string {
 
 /** Multi-row upsert that keeps the newer snapshot (an equal one replaces it); returns a row when it wrote. */
 function upsertNewerSql(table: string, columns: string[], extraCondition = ""): string {
-  const updates = columns
-    .filter((c) => c !== "shop" && c !== "id")
-    .map((c) => `"${c}" = excluded."${c}"`)
-    .join(", ");
-  return (
-    `${insertSql(table, columns)} ON CONFLICT ("shop", "id") DO UPDATE SET ${updates}` +
-    ` WHERE excluded."updatedAt" >= "${table}"."updatedAt"${extraCondition} RETURNING "id"`
-  );
+  return `${insertSql(table, columns)}${newerSnapshotWins(table, columns, extraCondition)} RETURNING "id"`;
 }
 
 const writers = new Map<string, FactWriter>();

@@ -20,6 +20,7 @@ import {
   customerRow,
   DISCOUNT_CODE_COLUMNS,
   LINE_ITEM_COLUMNS,
+  newerSnapshotWins,
   newestById,
   ORDER_CHILD_TABLES,
   ORDER_COLUMNS,
@@ -272,18 +273,13 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
     rows: Param[][],
     extraCondition = "",
   ): Promise<{ written: Set<string>; inserted: Set<string> | null }> {
-    const updates = columns
-      .filter((c) => c !== "shop" && c !== "id")
-      .map((c) => `"${c}" = excluded."${c}"`)
-      .join(", ");
     const written = new Set<string>();
     const inserted = dialect.insertedColumn === null ? null : new Set<string>();
     const returning = dialect.insertedColumn === null ? `"id"` : `"id", ${dialect.insertedColumn}`;
     for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
       const sql =
         `INSERT INTO ${T(table)} (${columnList(columns)}) VALUES ${values(part)}` +
-        ` ON CONFLICT ("shop", "id") DO UPDATE SET ${updates}` +
-        ` WHERE excluded."updatedAt" >= "${table}"."updatedAt"${extraCondition} RETURNING ${returning}`;
+        `${newerSnapshotWins(table, columns, extraCondition)} RETURNING ${returning}`;
       for (const row of await query<{ id: string; inserted?: boolean }>(x, sql)) {
         written.add(row.id);
         if (row.inserted === true) inserted?.add(row.id);

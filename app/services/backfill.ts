@@ -17,15 +17,15 @@ import { ORDERS_EXPORT_PLAN_QUERY } from "../graphql/order-export-plan.js";
 import {
   customerRules,
   jsonLines,
+  numericId,
   orderRules,
-  productCollectionRules,
+  readProductCollections,
   RecordAssembler,
   type AssemblyRules,
 } from "./bulk-jsonl.js";
 import {
   DEFAULT_PARTITIONING,
   newPartitionsState,
-  numericId,
   parsePartitionsState,
   planIdRanges,
   rangeSearch,
@@ -793,13 +793,6 @@ async function loadProductCollections(
       linesRead: 0,
     });
   });
-  const map = new Map<string, string[]>();
-  if (!completed.url) return map;
-  const assembler = new RecordAssembler(productCollectionRules, options.assemblyWindow ?? 64);
-  const keep = (products: { productId: string; collectionIds: string[] }[]) => {
-    for (const product of products) if (product.collectionIds.length) map.set(product.productId, product.collectionIds);
-  };
-  for await (const line of jsonLines(deps.download(completed.url, signal))) keep(assembler.push(line));
-  keep(assembler.finish());
-  return map;
+  if (!completed.url) return new Map();
+  return readProductCollections(deps.download(completed.url, signal), options.assemblyWindow ?? 64);
 }

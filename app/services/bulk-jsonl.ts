@@ -283,3 +283,18 @@ export const productCollectionRules: AssemblyRules<{ productId: string; collecti
     if (id && gidType(line.id) === "Collection") product.collectionIds.push(id);
   },
 };
+
+/** The product-collections export as product id → collection ids (products in no collection left out). */
+export async function readProductCollections(
+  chunks: AsyncIterable<Uint8Array | string>,
+  window: number,
+): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  const assembler = new RecordAssembler(productCollectionRules, window);
+  const keep = (products: { productId: string; collectionIds: string[] }[]) => {
+    for (const product of products) if (product.collectionIds.length) map.set(product.productId, product.collectionIds);
+  };
+  for await (const line of jsonLines(chunks)) keep(assembler.push(line));
+  keep(assembler.finish());
+  return map;
+}

@@ -55,10 +55,8 @@ export interface PartitionsState {
   parts: PartitionState[];
 }
 
-/** The numeric part of an order id (`gid://shopify/Order/123` → `123`). */
-export function numericId(id: string | undefined | null): string | null {
-  return id ? (/(\d+)$/.exec(id)?.[1] ?? null) : null;
-}
+/** The numeric part of an order id (`gid://shopify/Order/123` → `123`), as the bulk reader parses it. */
+export { numericId } from "./bulk-jsonl.js";
 
 /**
  * The ranges for `count` orders whose ids lie in [lowest, highest]: null when the shop is under the threshold or

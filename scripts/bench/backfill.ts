@@ -17,7 +17,7 @@ import type { OrderFacts } from "../../app/domain/sync-records.js";
 import { BULK_OPERATION } from "../../app/graphql/bulk-operations.js";
 import { SHOPIFY_API_VERSION } from "../../app/lib/api-version.js";
 import { runBackfill, type BackfillDeps } from "../../app/services/backfill.js";
-import { jsonLines, orderRules, productCollectionRules, RecordAssembler } from "../../app/services/bulk-jsonl.js";
+import { jsonLines, orderRules, readProductCollections, RecordAssembler } from "../../app/services/bulk-jsonl.js";
 import { parsePartitionsState } from "../../app/services/order-partitions.js";
 import { AdminClient } from "../../app/shopify/admin-client.server.js";
 import { bulkDownloader } from "../../app/shopify/bulk-download.server.js";
@@ -133,16 +133,9 @@ await applyMigrations(ceilingDatabase.url);
 const ceilingDb = createDatabase(ceilingDatabase.url);
 await tuneDatabase(ceilingDb, ceilingDatabase.url);
 // Line items carry their products' collections, as in the backfill (a collection row each).
-const collections = new Map<string, string[]>();
-if (catalogExportUrl) {
-  const products = new RecordAssembler(productCollectionRules, 64);
-  const keep = (found: { productId: string; collectionIds: string[] }[]) => {
-    for (const product of found)
-      if (product.collectionIds.length) collections.set(product.productId, product.collectionIds);
-  };
-  for await (const line of jsonLines(download(catalogExportUrl))) keep(products.push(line));
-  keep(products.finish());
-}
+const collections = catalogExportUrl
+  ? await readProductCollections(download(catalogExportUrl), 64)
+  : new Map<string, string[]>();
 const assembler = new RecordAssembler(
   orderRules((productId) => collections.get(productId) ?? []),
   64,
