@@ -3,11 +3,24 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import react from "eslint-plugin-react";
 import reactHooks from "eslint-plugin-react-hooks";
+import { importX } from "eslint-plugin-import-x";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
 
 /**
- * Module boundaries (DEVELOPERS.md): app/domain is pure TypeScript; services are framework-free; only adapters
- * (*.server.ts, app/shopify, app/db) touch Shopify, Remix, Prisma or I/O; the app never imports the local Shopify.
+ * Module boundaries (README, Layout). Data flows one way: routes and app/background (the only wiring) →
+ * app/services (framework-free, one folder per feature, talking to adapters through its ports.ts) → app/domain
+ * (pure). app/db and app/shopify are the adapters: they implement ports and never import the wiring, the routes or
+ * the local Shopify. No import cycles anywhere in app/. tests/app/lint-boundaries.test.ts proves each rule fires.
  */
+const testCode = { group: ["**/tests/**", "../tests/*"], message: "the app never imports test code or the local Shopify" };
+const wiring = {
+  group: ["**/background/**", "**/routes/**"],
+  message: "adapters and services never import the wiring (app/background) or routes: take what you need as a parameter",
+};
+const adapters = {
+  group: ["**/db/**", "**/shopify/**", "**/db.server*", "**/shopify.server*", "**/env.server*"],
+  message: "services depend on their feature's ports.ts, not on adapters (app/db, app/shopify): app/background wires them",
+};
 const frameworkImports = [
   {
     group: ["@remix-run/*", "@shopify/*", "@prisma/*", "**/generated/**", "react", "react-dom"],
@@ -22,6 +35,7 @@ const frameworkImports = [
     message: "no I/O here: take an adapter through an interface",
   },
 ];
+const restrict = (...patterns) => ({ "no-restricted-imports": ["error", { patterns }] });
 
 export default tseslint.config(
   {
@@ -92,58 +106,37 @@ export default tseslint.config(
   },
   {
     files: ["app/**"],
+    plugins: { "import-x": importX },
+    settings: {
+      ...importX.flatConfigs.typescript.settings,
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: "tsconfig.json" })],
+    },
     rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            { group: ["**/tests/**", "../tests/*"], message: "the app never imports test code or the local Shopify" },
-          ],
-        },
-      ],
+      ...restrict(testCode),
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      "import-x/no-duplicates": ["error", { "prefer-inline": true }],
     },
   },
   {
     files: ["app/domain/**"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            ...frameworkImports,
-            {
-              group: ["../services/*", "../db/*", "../shopify/*", "../routes/*"],
-              message: "the domain depends on nothing outside app/domain",
-            },
-          ],
-        },
-      ],
-    },
+    rules: restrict(testCode, ...frameworkImports, {
+      group: ["**/services/**", "**/db/**", "**/shopify/**", "**/routes/**", "**/background/**", "**/graphql/**"],
+      message: "the domain depends on nothing outside app/domain",
+    }),
   },
   {
     files: ["app/services/**"],
-    ignores: ["app/services/**/*.server.ts"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        { patterns: [...frameworkImports, { group: ["../routes/*"], message: "services never import routes" }] },
-      ],
-    },
+    rules: restrict(testCode, ...frameworkImports, wiring, adapters),
+  },
+  {
+    files: ["app/db/**", "app/shopify/**", "app/db.server.ts", "app/shopify.server.ts", "app/env.server.ts"],
+    rules: restrict(testCode, wiring),
   },
   {
     files: ["app/routes/**"],
-    rules: {
-      "no-restricted-imports": [
-        "error",
-        {
-          patterns: [
-            {
-              group: ["@prisma/*", "**/generated/**", "pg", "better-sqlite3"],
-              message: "routes stay thin: call a service or an adapter, not the database driver",
-            },
-          ],
-        },
-      ],
-    },
+    rules: restrict(testCode, {
+      group: ["@prisma/*", "**/generated/**", "pg", "better-sqlite3"],
+      message: "routes stay thin: call a service or an adapter, not the database driver",
+    }),
   },
 );

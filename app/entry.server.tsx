@@ -6,10 +6,10 @@ import { renderToPipeableStream } from "react-dom/server";
 import { env } from "./env.server.js";
 import { addDocumentResponseHeaders } from "./shopify.server.js";
 import { allowEmulatorFrameAncestor } from "./shopify/frame-ancestors.js";
-import "./worker.server.js";
+import "./background/web-process.server.js";
 
 /** For `server.js`: webhook deliveries are answered before express and Remix see them. */
-export { handleWebhookRequest } from "./shopify/webhook-listener.server.js";
+export { handleWebhookRequest } from "./background/webhooks.server.js";
 
 export const streamTimeout = 5000;
 

@@ -17,6 +17,11 @@ const httpUrl = (hint: string) =>
     .refine((value) => /^https?:\/\//.test(value), { message: `must be http(s) (${hint})` })
     .transform((value) => value.replace(/\/+$/, ""));
 
+const milliseconds = z.coerce
+  .number({ invalid_type_error: "must be a number of milliseconds" })
+  .int()
+  .min(1, "must be at least 1 ms");
+
 export const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   SHOPIFY_API_KEY: z.string({ required_error: "is required (the app's client id)" }).min(1, "must not be empty"),
@@ -31,6 +36,19 @@ export const EnvSchema = z.object({
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   /** Read by @shopify/shopify-app-remix too: where App Bridge is loaded from (the local Shopify sets it). */
   APP_BRIDGE_URL: httpUrl("an App Bridge script URL").optional(),
+  /** `off` in a web process that runs beside `npm run worker`: background work then runs in the worker only. */
+  COHORT_BACKGROUND: z.enum(["on", "off"], { message: "must be on or off" }).default("on"),
+  /** How often the worker looks at the inbox when no webhook woke it. */
+  COHORT_INBOX_POLL_MS: milliseconds.default(5_000),
+  /**
+   * Events applied per pass: each pass's writes are a few short transactions, and on SQLite every one of them holds
+   * the single write lock that webhook acknowledgement needs too.
+   */
+  COHORT_INBOX_BATCH: z.coerce.number().int().min(1, "must be at least 1").default(200),
+  /** How often the worker looks for shops whose backfill never completed. */
+  COHORT_BACKFILL_SWEEP_MS: milliseconds.default(60_000),
+  /** `npm run worker` lowers its CPU priority by this much (0 keeps the normal priority; 19 is the lowest). */
+  COHORT_WORKER_NICE: z.coerce.number().int().min(0).max(19, "must be 0 to 19").default(10),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

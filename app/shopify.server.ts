@@ -3,12 +3,27 @@ import { setAbstractFetchFunc } from "@shopify/shopify-api/runtime";
 import { AppDistribution, shopifyApp, type ApiVersion } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import db from "./db.server.js";
-import { markShopInstalled } from "./db/shops.server.js";
+import { markShopInstalled } from "./db/shop/shops.server.js";
 import { env } from "./env.server.js";
 import { SHOPIFY_API_VERSION } from "./lib/api-version.js";
 import { createEmulatorFetch } from "./shopify/emulator-routing.js";
 
 const config = env();
+
+type ShopAuthenticatedListener = (shop: string) => void;
+declare global {
+  // Survives Vite's module reloads in development, as the background loops do.
+  var cohortShopAuthenticatedListeners: Set<ShopAuthenticatedListener> | undefined;
+}
+const shopAuthenticatedListeners = (globalThis.cohortShopAuthenticatedListeners ??= new Set());
+
+/**
+ * Called after every token exchange, once the installation is recorded. The wiring (app/background) subscribes the
+ * install backfill here, so this adapter never imports the jobs that depend on it.
+ */
+export function onShopAuthenticated(listener: ShopAuthenticatedListener): void {
+  shopAuthenticatedListeners.add(listener);
+}
 
 // Against the local Shopify every call to https://<shop>.myshopify.com goes to the emulator; in production
 // this branch never runs and the library keeps Node's own fetch.
@@ -30,11 +45,10 @@ const shopify = shopifyApp({
     expiringOfflineAccessTokens: true,
   },
   hooks: {
-    // Runs after every token exchange: record the installation, and backfill a shop that was never synced.
+    // Runs after every token exchange: record the installation, then tell the background work.
     afterAuth: async ({ session }) => {
       await markShopInstalled(db, session.shop, session.scope ?? null);
-      const { scheduleInstallBackfill } = await import("./shopify/backfill-runner.server.js");
-      scheduleInstallBackfill(session.shop, { rerunIfRunning: true });
+      for (const listener of shopAuthenticatedListeners) listener(session.shop);
     },
   },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -9,8 +9,8 @@
  */
 import { SingleBar, Presets } from "cli-progress";
 import { env } from "../app/env.server.js";
-import type { SyncStateRecord } from "../app/services/backfill.js";
-import { partitionsProgress } from "../app/services/order-partitions.js";
+import type { SyncStateRecord } from "../app/services/sync/ports.js";
+import { partitionsProgress } from "../app/services/sync/order-partitions.js";
 
 const USAGE = `Usage:
   npm run cohort -- sync <shop> [--full] [--only customers|orders]
@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
   env(); // a missing or malformed variable stops here, naming it
   // Imported after the environment is checked: these modules read it when loaded.
   const { default: db } = await import("../app/db.server.js");
-  const { prismaSyncStateStore } = await import("../app/shopify/sync-state.server.js");
+  const { prismaSyncStateStore } = await import("../app/db/sync/sync-state.server.js");
   const state = prismaSyncStateStore(db);
 
   if (command === "status") {
@@ -79,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
   const resources: Resource[] = only ? [only as Resource] : [...RESOURCES];
   const full = flags.includes("--full");
 
-  const { backfillShop } = await import("../app/shopify/backfill-runner.server.js");
+  const { backfillShop } = await import("../app/background/backfill-runner.server.js");
   const { ShopUnavailableError } = await import("../app/shopify/admin-client.server.js");
 
   const bar = new SingleBar(

@@ -2,15 +2,13 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, InlineGrid, Layout, Page, Text } from "@shopify/polaris";
 import { TitleBar } from "@shopify/app-bridge-react";
-import { loadShopOverview } from "../services/shop-overview.js";
-import { adminGraphql } from "../shopify/admin-graphql.server.js";
-import { syncStatus } from "../shopify/backfill-runner.server.js";
+import { overviewPage } from "../background/overview-page.server.js";
+import { SyncStatusCard } from "../components/sync-status-card.js";
 import { authenticate } from "../shopify.server.js";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { admin, session } = await authenticate.admin(request);
-  const [overview, sync] = await Promise.all([loadShopOverview(adminGraphql(admin)), syncStatus(session.shop)]);
-  return { ...overview, sync };
+  return overviewPage(admin, session.shop);
 };
 
 export default function Overview() {
@@ -47,25 +45,7 @@ export default function Overview() {
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>
-          <Card>
-            <BlockStack gap="200">
-              <Text as="h2" variant="headingMd">
-                Sync
-              </Text>
-              {overview.sync.map((row) => (
-                <Text as="p" key={row.resource}>
-                  <span data-testid={`sync-${row.resource}`}>
-                    {row.resource}: {row.status}, {row.processedCount.toLocaleString("en-US")} synced
-                    {row.finishedAt ? ` (finished ${row.finishedAt.slice(0, 16).replace("T", " ")} UTC)` : ""}
-                    {row.limitedToDays
-                      ? ` — only the last ${row.limitedToDays} days: Shopify shares older orders with the read_all_orders scope`
-                      : ""}
-                    {row.lastError ? ` — ${row.lastError}` : ""}
-                  </span>
-                </Text>
-              ))}
-            </BlockStack>
-          </Card>
+          <SyncStatusCard status={overview.sync} />
         </Layout.Section>
       </Layout>
     </Page>

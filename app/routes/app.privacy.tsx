@@ -3,8 +3,8 @@ import { useLoaderData } from "@remix-run/react";
 import { TitleBar } from "@shopify/app-bridge-react";
 import { Button, Card, DataTable, EmptyState, Layout, Page, Text } from "@shopify/polaris";
 import db from "../db.server.js";
-import { prismaPrivacyRepository } from "../db/privacy.server.js";
-import type { DataRequestSummary } from "../services/privacy.js";
+import { prismaPrivacyRepository } from "../db/privacy/privacy.server.js";
+import type { DataRequestSummary } from "../services/privacy/ports.js";
 import { authenticate } from "../shopify.server.js";
 
 /**

@@ -1,4 +1,4 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { receiveWebhook } from "../shopify/receive-webhook.server.js";
+import { receiveWebhook } from "../background/webhooks.server.js";
 
 export const action = ({ request }: ActionFunctionArgs) => receiveWebhook(request, "orders/create");

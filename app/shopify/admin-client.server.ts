@@ -1,6 +1,6 @@
 import { ClientError, GraphQLClient } from "graphql-request";
 import type { GraphqlOperation } from "../graphql/operation.js";
-import { ShopifyGraphqlError, type AdminGraphql } from "../services/admin-graphql.js";
+import { ShopifyGraphqlError, type AdminGraphql } from "../services/shop/ports.js";
 
 /**
  * The one Admin GraphQL client for work outside a request (backfill, reconciliation, the CLI). It paces itself to

@@ -1,7 +1,7 @@
-import { ShopifyGraphqlError, type AdminGraphql } from "../services/admin-graphql.js";
+import { ShopifyGraphqlError, type AdminGraphql } from "../services/shop/ports.js";
 import type { authenticate } from "../shopify.server.js";
 
-type RemixAdmin = Awaited<ReturnType<typeof authenticate.admin>>["admin"];
+export type RemixAdmin = Awaited<ReturnType<typeof authenticate.admin>>["admin"];
 
 /** Adapts the admin context of an authenticated request to the services' `AdminGraphql`. */
 export function adminGraphql(admin: RemixAdmin): AdminGraphql {

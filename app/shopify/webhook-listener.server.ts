@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { acknowledgeWebhook, WEBHOOK_TOPICS } from "./receive-webhook.server.js";
+import type { WebhookReceiver } from "./receive-webhook.server.js";
 import type { HeaderSource } from "./webhook-verification.js";
 
 /**
@@ -7,17 +7,17 @@ import type { HeaderSource } from "./webhook-verification.js";
  * every request). Acknowledgement is the app's hot path — Shopify delivers in bursts and retries anything slower
  * than 5 s — and the generic pipeline (express, compression, access log, static files, a Fetch `Request` with its
  * AbortSignal, route matching, a Fetch `Response`) cost several times more CPU than verifying and recording the
- * delivery. Answers exactly what the routes `app/routes/webhooks.<topic>.tsx` answer (same `acknowledgeWebhook`),
+ * delivery. Answers exactly what the routes `app/routes/webhooks.<topic>.tsx` answer (the same `WebhookReceiver`),
  * so the development server, which serves those routes, behaves the same.
  */
 const PREFIX = "/webhooks/";
 
 /** The topic of a delivery to `/webhooks/<topic>`; anything else (other paths, encoded ones) is left to Remix. */
-function topicOf(url: string | undefined): string | null {
+function topicOf(url: string | undefined, topics: ReadonlySet<string>): string | null {
   if (!url?.startsWith(PREFIX)) return null;
   const query = url.indexOf("?");
   const topic = url.slice(PREFIX.length, query === -1 ? undefined : query);
-  return Object.hasOwn(WEBHOOK_TOPICS, topic) ? topic : null;
+  return topics.has(topic) ? topic : null;
 }
 
 function headerSource(request: IncomingMessage): HeaderSource {
@@ -49,10 +49,15 @@ function send(response: ServerResponse, status: number, body: string, headers: R
   response.end(body);
 }
 
-async function acknowledge(topic: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+async function acknowledge(
+  receiver: WebhookReceiver,
+  topic: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   try {
     const body = await readBody(request);
-    const answer = await acknowledgeWebhook(topic, "POST", headerSource(request), body);
+    const answer = await receiver.acknowledge(topic, "POST", headerSource(request), body);
     send(response, answer.status, answer.body, answer.outcome ? { "x-cohort-webhook": answer.outcome } : {});
   } catch (error) {
     // Not recorded (or its follow-up failed): Shopify retries, and a retry of a recorded event is a duplicate.
@@ -62,11 +67,15 @@ async function acknowledge(topic: string, request: IncomingMessage, response: Se
   }
 }
 
+export type WebhookRequestHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
+
 /** Handles the request when it is a webhook delivery (a POST to a topic's endpoint); false leaves it to Remix. */
-export function handleWebhookRequest(request: IncomingMessage, response: ServerResponse): boolean {
-  if (request.method !== "POST") return false;
-  const topic = topicOf(request.url);
-  if (!topic) return false;
-  void acknowledge(topic, request, response);
-  return true;
+export function createWebhookListener(receiver: WebhookReceiver): WebhookRequestHandler {
+  return (request, response) => {
+    if (request.method !== "POST") return false;
+    const topic = topicOf(request.url, receiver.topics);
+    if (!topic) return false;
+    void acknowledge(receiver, topic, request, response);
+    return true;
+  };
 }

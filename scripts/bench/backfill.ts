@@ -12,17 +12,17 @@ import { parseArgs } from "node:util";
 import { createDatabase, tuneDatabase } from "../../app/db/client.server.js";
 import { parseDatabaseUrl } from "../../app/db/database-url.js";
 import { applyMigrations } from "../../app/db/migrate.server.js";
-import { insertOrderFactsPlain, prismaSyncStore } from "../../app/db/sync-store.server.js";
-import type { OrderFacts } from "../../app/domain/sync-records.js";
+import { insertOrderFactsPlain, prismaSyncStore } from "../../app/db/sync/sync-store.server.js";
+import type { OrderFacts } from "../../app/domain/sync/sync-records.js";
 import { BULK_OPERATION } from "../../app/graphql/bulk-operations.js";
 import { SHOPIFY_API_VERSION } from "../../app/lib/api-version.js";
-import { runBackfill, type BackfillDeps } from "../../app/services/backfill.js";
-import { jsonLines, orderRules, readProductCollections, RecordAssembler } from "../../app/services/bulk-jsonl.js";
-import { parsePartitionsState } from "../../app/services/order-partitions.js";
+import { runBackfill, type BackfillDeps } from "../../app/services/sync/backfill.js";
+import { jsonLines, orderRules, readProductCollections, RecordAssembler } from "../../app/services/sync/bulk-jsonl.js";
+import { parsePartitionsState } from "../../app/services/sync/order-partitions.js";
 import { AdminClient } from "../../app/shopify/admin-client.server.js";
 import { bulkDownloader } from "../../app/shopify/bulk-download.server.js";
 import { createEmulatorFetch } from "../../app/shopify/emulator-routing.js";
-import { prismaSyncStateStore } from "../../app/shopify/sync-state.server.js";
+import { prismaSyncStateStore } from "../../app/db/sync/sync-state.server.js";
 import { freshDatabase, type TestDatabase } from "../../tests/helpers/databases.js";
 
 const { values } = parseArgs({

@@ -55,7 +55,7 @@ describe("shopify.app.toml", () => {
   )("given the %s subscription, when routed, then its own route file is named after the topic", (topic, s) => {
     expect(s.uri).toBe(`/webhooks/${topic}`);
     expect(existsSync(`app/routes/webhooks.${topic.replace("/", ".")}.tsx`)).toBe(true);
-    // Production answers deliveries ahead of Remix only for the topics listed in WEBHOOK_TOPICS.
-    expect(readFileSync("app/shopify/receive-webhook.server.ts", "utf8")).toContain(`  "${topic}": `);
+    // Production answers deliveries ahead of Remix only for the topics in the wiring's topic table.
+    expect(readFileSync("app/background/webhooks.server.ts", "utf8")).toContain(`  "${topic}": `);
   });
 });

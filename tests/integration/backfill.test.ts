@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { applyMigrations } from "../../app/db/migrate.server.js";
-import { prismaSyncStore } from "../../app/db/sync-store.server.js";
+import { prismaSyncStore } from "../../app/db/sync/sync-store.server.js";
 import { SHOPIFY_API_VERSION } from "../../app/lib/api-version.js";
-import { runBackfill, type BackfillDeps, type BackfillOptions } from "../../app/services/backfill.js";
-import { parsePartitionsState } from "../../app/services/order-partitions.js";
+import { runBackfill, type BackfillDeps, type BackfillOptions } from "../../app/services/sync/backfill.js";
+import { parsePartitionsState } from "../../app/services/sync/order-partitions.js";
 import { AdminClient, ShopUnavailableError } from "../../app/shopify/admin-client.server.js";
 import { bulkDownloader } from "../../app/shopify/bulk-download.server.js";
 import { createEmulatorFetch } from "../../app/shopify/emulator-routing.js";
-import { prismaSyncStateStore } from "../../app/shopify/sync-state.server.js";
+import { prismaSyncStateStore } from "../../app/db/sync/sync-state.server.js";
 import type { GraphqlOperation } from "../../app/graphql/operation.js";
 import { localEmulatorConfig } from "../../scripts/local-shopify.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";

@@ -153,6 +153,28 @@ describe.each(await providers())("the embedded app against the local Shopify, on
     expect(recorded.payload === "" || (JSON.parse(recorded.payload) as { id: number }).id === order.id).toBe(true);
   });
 
+  it("given customers that arrived by webhook after the backfill, when the overview loads, then it counts the records Cohort holds and shows the last applied webhook", async () => {
+    const { processedCount: backfilled } = await waitFor(() =>
+      db.syncState.findFirst({ where: { shop: SHOP, resource: "customers", status: "completed" } }),
+    );
+    const held = await db.syncedCustomer.count({ where: { shop: SHOP } });
+    for (const name of ["Ada", "Grace", "Edsger"]) {
+      await stack.control.createCustomer(SHOP, { email: `${name.toLowerCase()}@example.com`, firstName: name });
+    }
+    await waitFor(async () => ((await db.syncedCustomer.count({ where: { shop: SHOP } })) === held + 3 ? true : null));
+    const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
+    const html = await (await fetch(embeddedUrl(stack, token), { headers: BROWSER_HEADERS })).text();
+    const customers = /data-testid="sync-customers">([^<]*)</.exec(html)?.[1] ?? html;
+    expect(customers).toContain(`${(held + 3).toLocaleString("en-US")} held`);
+    expect(customers).toContain(`${backfilled.toLocaleString("en-US")} by the backfill`);
+    const applied = await db.webhookEvent.aggregate({
+      where: { shop: SHOP, processedAt: { not: null }, error: null },
+      _max: { processedAt: true },
+    });
+    const lastWebhook = /data-testid="last-webhook-applied">([^<]*)</.exec(html)?.[1];
+    expect(lastWebhook).toContain(applied._max.processedAt!.toISOString().slice(0, 16).replace("T", " "));
+  });
+
   it("given the app is uninstalled in the local Shopify, when app/uninstalled arrives, then the shop's sessions are deleted", async () => {
     await stack.control.uninstall(SHOP);
     await waitFor(async () => ((await db.session.count({ where: { shop: SHOP } })) === 0 ? true : null));

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
-import { prismaSyncStore } from "../../app/db/sync-store.server.js";
+import { prismaSyncStore } from "../../app/db/sync/sync-store.server.js";
 import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
 import type { CustomerRecord } from "../shopify-emulator/store/types.js";
 import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor } from "../helpers/app-stack.js";

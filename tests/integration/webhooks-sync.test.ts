@@ -186,6 +186,9 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
     expect(await db.customerMetrics.count({ where: { shop: SHOP } })).toBe(0);
     expect(await db.dataRequest.count({ where: { shop: SHOP } })).toBe(0);
     expect(await db.session.count({ where: { shop: SHOP } })).toBe(0);
+    expect(await db.shopRedaction.findMany({ where: { shop: SHOP }, select: { outcome: true } })).toEqual([
+      { outcome: "erased" },
+    ]);
   });
 });
 

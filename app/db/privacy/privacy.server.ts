@@ -1,0 +1,196 @@
+import { formatMoney } from "../../domain/money.js";
+import type {
+  CustomerDataExport,
+  DataRequestSummary,
+  PrivacyRepository,
+  ShopRedactionOutcome,
+} from "../../services/privacy/ports.js";
+import type { Database } from "../client.server.js";
+
+/**
+ * Erasure and export across every Cohort table. Every statement names the shop. The synced-facts tables are
+ * otherwise written only by the sync store; erasure is the one exception, and it leaves them consistent (a redacted
+ * customer becomes a tombstone, as a deleted one does, so a late webhook cannot bring them back).
+ */
+
+/** How a customer or order id appears in a stored webhook body (compact JSON numbers: `"id":123,` / `…:123}`). */
+function idPatterns(ids: string[]): Array<{ payload: { contains: string } }> {
+  return ids.flatMap((id) => [{ payload: { contains: `:${id},` } }, { payload: { contains: `:${id}}` } }]);
+}
+
+/** BigInt money columns are ten-thousandths of the shop currency: export them as decimal strings. */
+function exportable(value: unknown): unknown {
+  if (typeof value === "bigint") return formatMoney(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(exportable);
+  if (typeof value === "object" && value !== null) {
+    return Object.fromEntries(Object.entries(value).map(([key, field]) => [key, exportable(field)]));
+  }
+  return value;
+}
+
+function toSummary(row: { id: string; customerId: string; requestedAt: Date; downloadedAt: Date | null }) {
+  return {
+    id: row.id,
+    customerId: row.customerId,
+    requestedAt: row.requestedAt.toISOString(),
+    downloadedAt: row.downloadedAt?.toISOString() ?? null,
+  } satisfies DataRequestSummary;
+}
+
+export function prismaPrivacyRepository(db: Database): PrivacyRepository {
+  return {
+    async eraseCustomer(shop, customerId, orderIds) {
+      const now = new Date();
+      const customerOrders = customerId
+        ? (await db.syncedOrder.findMany({ where: { shop, customerId }, select: { id: true } })).map((o) => o.id)
+        : [];
+      const orders = [...new Set([...orderIds, ...customerOrders])];
+      const existing = customerId
+        ? await db.syncedCustomer.findUnique({ where: { shop_id: { shop, id: customerId } } })
+        : null;
+      await db.$transaction([
+        ...(customerId
+          ? [
+              db.customerTag.deleteMany({ where: { shop, customerId } }),
+              db.customerMetrics.deleteMany({ where: { shop, customerId } }),
+              db.customerPurchase.deleteMany({ where: { shop, customerId } }),
+              db.syncedCustomer.upsert({
+                where: { shop_id: { shop, id: customerId } },
+                create: { shop, id: customerId, createdAt: now, updatedAt: now, deletedAt: now },
+                update: {
+                  deletedAt: now,
+                  updatedAt: existing && existing.updatedAt > now ? existing.updatedAt : now,
+                  state: null,
+                  tags: "[]",
+                  emailMarketing: null,
+                  smsMarketing: null,
+                  countryCode: null,
+                  provinceCode: null,
+                  city: null,
+                },
+              }),
+            ]
+          : []),
+        // The orders stay (shop totals), without anything that points to the person.
+        db.syncedOrder.updateMany({
+          where: { shop, id: { in: orders } },
+          data: { customerId: null, countryCode: null, provinceCode: null, city: null },
+        }),
+        // Stored webhook bodies carry names, emails and addresses: the processed ones about this customer go.
+        db.webhookEvent.deleteMany({
+          where: { shop, processedAt: { not: null }, OR: idPatterns([customerId, ...orders].filter(Boolean)) },
+        }),
+        db.webhookEvent.updateMany({
+          where: { shop, topic: "customers/redact", OR: idPatterns([customerId].filter(Boolean)) },
+          data: { payload: JSON.stringify({ customer: { id: customerId }, orders_to_redact: orderIds }) },
+        }),
+        db.dataRequest.deleteMany({ where: { shop, customerId } }),
+      ]);
+    },
+
+    async redactShop(shop) {
+      return db.$transaction(async (tx) => {
+        // Writing the uninstalled shop's row first locks it (PostgreSQL), so a reinstall waits for this decision.
+        await tx.shop.updateMany({
+          where: { domain: shop, uninstalledAt: { not: null } },
+          data: { updatedAt: new Date() },
+        });
+        const installed = await tx.shop.count({ where: { domain: shop, uninstalledAt: null } });
+        const outcome: ShopRedactionOutcome = installed ? "kept: installed" : "erased";
+        if (!installed) {
+          await tx.customerPurchase.deleteMany({ where: { shop } });
+          await tx.customerMetrics.deleteMany({ where: { shop } });
+          await tx.syncedOrderDiscountCode.deleteMany({ where: { shop } });
+          await tx.syncedRefund.deleteMany({ where: { shop } });
+          await tx.syncedLineItemCollection.deleteMany({ where: { shop } });
+          await tx.syncedLineItem.deleteMany({ where: { shop } });
+          await tx.syncedOrder.deleteMany({ where: { shop } });
+          await tx.deletedOrder.deleteMany({ where: { shop } });
+          await tx.customerTag.deleteMany({ where: { shop } });
+          await tx.syncedCustomer.deleteMany({ where: { shop } });
+          await tx.dataRequest.deleteMany({ where: { shop } });
+          await tx.syncState.deleteMany({ where: { shop } });
+          await tx.webhookEvent.deleteMany({ where: { shop } });
+          await tx.session.deleteMany({ where: { shop } });
+          await tx.shop.deleteMany({ where: { domain: shop } });
+        }
+        await tx.shopRedaction.create({ data: { shop, outcome } });
+        return outcome;
+      });
+    },
+
+    async collectCustomerData(shop, customerId, orderIds) {
+      const customer = await db.syncedCustomer.findUnique({ where: { shop_id: { shop, id: customerId } } });
+      const metrics = await db.customerMetrics.findUnique({ where: { shop_customerId: { shop, customerId } } });
+      const purchases = await db.customerPurchase.findMany({
+        where: { shop, customerId },
+        orderBy: [{ kind: "asc" }, { key: "asc" }],
+      });
+      const orders = await db.syncedOrder.findMany({
+        where: { shop, OR: [{ customerId }, { id: { in: orderIds } }] },
+        orderBy: { id: "asc" },
+      });
+      const ids = orders.map((order) => order.id);
+      const [lineItems, refunds, codes] = await Promise.all([
+        db.syncedLineItem.findMany({
+          where: { shop, orderId: { in: ids } },
+          orderBy: [{ orderId: "asc" }, { id: "asc" }],
+        }),
+        db.syncedRefund.findMany({
+          where: { shop, orderId: { in: ids } },
+          orderBy: [{ orderId: "asc" }, { id: "asc" }],
+        }),
+        db.syncedOrderDiscountCode.findMany({ where: { shop, orderId: { in: ids } } }),
+      ]);
+      const events = await db.webhookEvent.findMany({
+        where: { shop, topic: { notIn: ["customers/data_request", "customers/redact"] }, OR: idPatterns([customerId]) },
+        orderBy: { receivedAt: "asc" },
+        select: { topic: true, receivedAt: true, payload: true },
+      });
+      return {
+        shop,
+        customerId,
+        ordersRequested: orderIds,
+        customer: customer && !customer.deletedAt ? exportable(customer) : null,
+        metrics: metrics ? exportable({ ...metrics, purchases }) : null,
+        orders: orders.map((order) =>
+          exportable({
+            ...order,
+            lineItems: lineItems.filter((line) => line.orderId === order.id),
+            refunds: refunds.filter((refund) => refund.orderId === order.id),
+            discountCodes: codes.filter((code) => code.orderId === order.id).map((code) => code.code),
+          }),
+        ),
+        webhookEvents: events.map((event) => ({
+          topic: event.topic,
+          receivedAt: event.receivedAt.toISOString(),
+          payload: JSON.parse(event.payload) as unknown,
+        })),
+      };
+    },
+
+    async saveDataRequest(shop, customerId, data) {
+      const row = await db.dataRequest.create({
+        data: { shop, customerId, payload: JSON.stringify(data), requestedAt: new Date(data.generatedAt) },
+      });
+      return row.id;
+    },
+
+    async listDataRequests(shop) {
+      const rows = await db.dataRequest.findMany({
+        where: { shop },
+        orderBy: { requestedAt: "desc" },
+        select: { id: true, customerId: true, requestedAt: true, downloadedAt: true },
+      });
+      return rows.map(toSummary);
+    },
+
+    async downloadDataRequest(shop, id) {
+      const row = await db.dataRequest.findFirst({ where: { shop, id } });
+      if (!row) return null;
+      await db.dataRequest.updateMany({ where: { shop, id }, data: { downloadedAt: new Date() } });
+      return JSON.parse(row.payload) as CustomerDataExport;
+    },
+  };
+}

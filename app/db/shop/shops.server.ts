@@ -1,0 +1,89 @@
+import { backfillOutstanding } from "../../domain/sync/backfill-outstanding.js";
+import type { Database } from "../client.server.js";
+
+/** Shop lifecycle records. Every query names the shop: one shop never touches another's rows. */
+/**
+ * Called after every authentication. A shop coming back (reinstalled, or authenticated again after Shopify refused
+ * its token) gets its waiting webhooks released at once, instead of after the retry delay of their failed attempt;
+ * nobody holds them meanwhile, since workers do not claim an uninstalled shop's events.
+ */
+export async function markShopInstalled(db: Database, domain: string, scopes: string | null): Promise<void> {
+  const before = await db.shop.findUnique({ where: { domain }, select: { uninstalledAt: true } });
+  await db.shop.upsert({
+    where: { domain },
+    create: { domain, scopes },
+    update: { scopes, uninstalledAt: null },
+  });
+  if (before?.uninstalledAt) {
+    await db.webhookEvent.updateMany({
+      where: { shop: domain, processedAt: null, claimedUntil: { not: null } },
+      data: { claimedUntil: null, claimedBy: null },
+    });
+  }
+}
+
+/** Whether the shop authenticated (or was otherwise updated as installed) after `since`. */
+export async function shopAuthenticatedSince(db: Database, domain: string, since: Date): Promise<boolean> {
+  const shop = await db.shop.findUnique({ where: { domain }, select: { uninstalledAt: true, updatedAt: true } });
+  return shop !== null && shop.uninstalledAt === null && shop.updatedAt > since;
+}
+
+export async function markShopUninstalled(db: Database, domain: string): Promise<void> {
+  await db.$transaction([
+    db.session.deleteMany({ where: { shop: domain } }),
+    db.shop.updateMany({ where: { domain }, data: { uninstalledAt: new Date() } }),
+  ]);
+}
+
+/**
+ * Shopify refused the shop's offline token (401): as after app/uninstalled, its sessions go and background work
+ * skips it, until the next authentication (afterAuth → markShopInstalled) makes it usable again.
+ */
+export async function markShopAccessRevoked(db: Database, domain: string): Promise<void> {
+  await markShopUninstalled(db, domain);
+}
+
+export async function updateShopScopes(db: Database, domain: string, scopes: string): Promise<void> {
+  await db.$transaction([
+    db.session.updateMany({ where: { shop: domain }, data: { scope: scopes } }),
+    db.shop.updateMany({ where: { domain }, data: { scopes } }),
+  ]);
+}
+
+/** Scopes as stored: comma-separated, as Shopify sends them. */
+function scopeList(scopes: string | null): string[] {
+  return scopes ? scopes.split(",").map((scope) => scope.trim()) : [];
+}
+
+/** The scopes the shop last granted (empty when unknown). */
+export async function grantedScopes(db: Database, domain: string): Promise<string[]> {
+  const shop = await db.shop.findUnique({ where: { domain }, select: { scopes: true } });
+  return scopeList(shop?.scopes ?? null);
+}
+
+/**
+ * Installed shops whose backfill of one of these resources is outstanding (`backfillOutstanding`): not started,
+ * interrupted, limited to 60 days although all orders are granted now, or failed before `retryFailedBefore` (a
+ * failed one waits, instead of hammering Shopify every sweep).
+ */
+export async function shopsAwaitingBackfill(
+  db: Database,
+  resources: readonly string[],
+  retryFailedBefore: Date,
+): Promise<string[]> {
+  const shops = await db.shop.findMany({ where: { uninstalledAt: null }, select: { domain: true, scopes: true } });
+  const states = await db.syncState.findMany({
+    where: { shop: { in: shops.map((shop) => shop.domain) }, resource: { in: [...resources] } },
+  });
+  const stateOf = new Map(states.map((state) => [`${state.shop}\n${state.resource}`, state]));
+  const awaiting: string[] = [];
+  for (const { domain, scopes } of shops) {
+    const waiting = resources.some((resource) => {
+      const state = stateOf.get(`${domain}\n${resource}`);
+      if (state?.status === "failed") return state.updatedAt < retryFailedBefore;
+      return backfillOutstanding(state, scopeList(scopes));
+    });
+    if (waiting) awaiting.push(domain);
+  }
+  return awaiting.sort();
+}

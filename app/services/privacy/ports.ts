@@ -1,0 +1,43 @@
+/** What a shop/redact did: Shopify sends it 48 hours after an uninstall, and a shop installed again keeps its data. */
+export type ShopRedactionOutcome = "erased" | "kept: installed";
+
+export interface CustomerDataExport {
+  shop: string;
+  customerId: string;
+  /** The order ids Shopify named in the request. */
+  ordersRequested: string[];
+  generatedAt: string;
+  /** Cohort's stored facts, as stored (null when Cohort holds nothing about the customer). */
+  customer: unknown;
+  metrics: unknown;
+  orders: unknown[];
+  /** Webhook bodies still kept in the inbox that concern the customer. */
+  webhookEvents: Array<{ topic: string; receivedAt: string; payload: unknown }>;
+}
+
+export interface DataRequestSummary {
+  id: string;
+  customerId: string;
+  requestedAt: string;
+  downloadedAt: string | null;
+}
+
+export interface PrivacyRepository {
+  /** Deletes the customer's facts and metrics, detaches and strips their orders, and purges inbox bodies. */
+  eraseCustomer(shop: string, customerId: string, orderIds: string[]): Promise<void>;
+  /**
+   * shop/redact: deletes every row of the shop in every Cohort table, but only while the shop is uninstalled (or
+   * unknown), in one transaction with that check, so a reinstall cannot slip in between. Either way the request is
+   * recorded (`ShopRedaction`) with what was done.
+   */
+  redactShop(shop: string): Promise<ShopRedactionOutcome>;
+  collectCustomerData(
+    shop: string,
+    customerId: string,
+    orderIds: string[],
+  ): Promise<Omit<CustomerDataExport, "generatedAt">>;
+  saveDataRequest(shop: string, customerId: string, data: CustomerDataExport): Promise<string>;
+  listDataRequests(shop: string): Promise<DataRequestSummary[]>;
+  /** The stored export, or null when the id is not one of this shop's; marks it downloaded. */
+  downloadDataRequest(shop: string, id: string): Promise<CustomerDataExport | null>;
+}

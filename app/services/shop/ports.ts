@@ -1,0 +1,24 @@
+/**
+ * The one thing services need from Shopify: run an Admin GraphQL document and get its data, or an error that says
+ * what Shopify answered. Adapters (Remix's admin context, the background client) implement it.
+ */
+export type AdminGraphql = <TData>(query: string, variables?: Record<string, unknown>) => Promise<TData>;
+
+export class ShopifyGraphqlError extends Error {
+  constructor(
+    message: string,
+    readonly errors: unknown,
+  ) {
+    super(message);
+    this.name = "ShopifyGraphqlError";
+  }
+}
+
+/**
+ * A shop whose offline token Shopify refuses (HTTP 401: the token was revoked, or the app was uninstalled before
+ * its webhook arrived) gets no more background work, as after `app/uninstalled`: the inbox worker, reconciliation
+ * and the backfill stop for it and report it through `ShopAccessRevoked`. The adapter marks the shop uninstalled
+ * and drops its sessions, so the next visit to the app authenticates again (token exchange), and `afterAuth`
+ * marks it installed: work resumes, unapplied webhooks included (they wait in the inbox meanwhile).
+ */
+export type ShopAccessRevoked = (shop: string, reason: string) => Promise<void>;

@@ -1,0 +1,248 @@
+import { readFileSync } from "node:fs";
+import { afterAll, describe, expect, it } from "vitest";
+import { createDatabase, type Database } from "../../../../app/db/client.server.js";
+import { applyMigrations } from "../../../../app/db/migrate.server.js";
+import { prismaPrivacyRepository } from "../../../../app/db/privacy/privacy.server.js";
+import { markShopInstalled, markShopUninstalled } from "../../../../app/db/shop/shops.server.js";
+import { prismaSyncStore } from "../../../../app/db/sync/sync-store.server.js";
+import { prismaWebhookInbox } from "../../../../app/db/sync/webhook-inbox.server.js";
+import type { CustomerFacts, OrderFacts } from "../../../../app/domain/sync/sync-records.js";
+import { handleComplianceEvent } from "../../../../app/services/privacy/privacy.js";
+import { SQLITE_SCHEMA } from "../../../../scripts/prisma-schemas.js";
+import { freshDatabase, providers, type TestDatabase } from "../../../helpers/databases.js";
+
+const SHOP = "privacy-shop.myshopify.com";
+const OTHER = "other-shop.myshopify.com";
+
+const opened: Array<{ database: TestDatabase; db: Database }> = [];
+afterAll(async () => {
+  for (const { database, db } of opened) {
+    await db.$disconnect();
+    await database.drop();
+  }
+});
+
+function customer(id: string, overrides: Partial<CustomerFacts> = {}): CustomerFacts {
+  return {
+    id,
+    createdAt: "2026-01-01T00:00:00Z",
+    updatedAt: "2026-01-02T00:00:00Z",
+    state: "ENABLED",
+    tags: ["vip"],
+    emailMarketing: "SUBSCRIBED",
+    smsMarketing: null,
+    countryCode: "FR",
+    provinceCode: null,
+    city: "Lyon",
+    ...overrides,
+  };
+}
+
+function order(id: string, customerId: string | null): OrderFacts {
+  return {
+    id,
+    customerId,
+    createdAt: "2026-01-03T00:00:00Z",
+    processedAt: "2026-01-03T00:00:00Z",
+    updatedAt: "2026-01-03T00:00:00Z",
+    cancelledAt: null,
+    test: false,
+    currency: "EUR",
+    presentmentCurrency: "EUR",
+    totalPrice: "42.50",
+    subtotalPrice: "42.50",
+    totalDiscounts: "0.00",
+    discountCodes: ["WELCOME"],
+    sourceName: "web",
+    financialStatus: "PAID",
+    countryCode: "FR",
+    provinceCode: null,
+    city: "Lyon",
+    lineItems: [
+      {
+        id: `${id}1`,
+        productId: "9",
+        variantId: "10",
+        title: "Scarf",
+        vendor: "Knits",
+        productType: "Accessories",
+        collectionIds: ["5"],
+        quantity: 1,
+        amount: "42.50",
+      },
+    ],
+    refunds: [{ id: `${id}2`, createdAt: "2026-01-04T00:00:00Z", amount: "2.50" }],
+  };
+}
+
+/** Every model of prisma/schema.prisma, and how many of its rows belong to a shop. */
+function rowCounters(db: Database, shop: string): Record<string, () => Promise<number>> {
+  return {
+    Session: () => db.session.count({ where: { shop } }),
+    Shop: () => db.shop.count({ where: { domain: shop } }),
+    WebhookEvent: () => db.webhookEvent.count({ where: { shop } }),
+    SyncState: () => db.syncState.count({ where: { shop } }),
+    DataRequest: () => db.dataRequest.count({ where: { shop } }),
+    SyncedCustomer: () => db.syncedCustomer.count({ where: { shop } }),
+    CustomerTag: () => db.customerTag.count({ where: { shop } }),
+    SyncedOrder: () => db.syncedOrder.count({ where: { shop } }),
+    SyncedLineItem: () => db.syncedLineItem.count({ where: { shop } }),
+    SyncedLineItemCollection: () => db.syncedLineItemCollection.count({ where: { shop } }),
+    SyncedRefund: () => db.syncedRefund.count({ where: { shop } }),
+    SyncedOrderDiscountCode: () => db.syncedOrderDiscountCode.count({ where: { shop } }),
+    DeletedOrder: () => db.deletedOrder.count({ where: { shop } }),
+    CustomerMetrics: () => db.customerMetrics.count({ where: { shop } }),
+    CustomerPurchase: () => db.customerPurchase.count({ where: { shop } }),
+    // The record that a shop/redact came and what was done: kept after the erasure, as its proof.
+    ShopRedaction: () => db.shopRedaction.count({ where: { shop } }),
+  };
+}
+
+async function countAll(db: Database, shop: string): Promise<Record<string, number>> {
+  const counters = rowCounters(db, shop);
+  const counts: Record<string, number> = {};
+  for (const [model, count] of Object.entries(counters)) counts[model] = await count();
+  return counts;
+}
+
+describe.each(await providers())("privacy topics on %s", (provider) => {
+  async function seeded() {
+    const fresh = await freshDatabase(provider);
+    await applyMigrations(fresh.url);
+    const db = createDatabase(fresh.url);
+    opened.push({ database: fresh, db });
+    const store = prismaSyncStore(db, fresh.url);
+    for (const shop of [SHOP, OTHER]) {
+      await markShopInstalled(db, shop, "read_orders");
+      await store.upsertCustomers(shop, [customer("100"), customer("200", { city: "Oslo", countryCode: "NO" })]);
+      await store.upsertOrders(shop, [order("1001", "100"), order("1002", "100"), order("2001", "200")]);
+      await store.refreshMetrics(shop, ["100", "200"]);
+      await db.syncState.create({ data: { shop, resource: "orders", watermark: new Date() } });
+      await db.deletedOrder.create({ data: { shop, id: "999", deletedAt: new Date() } });
+      const inbox = prismaWebhookInbox(db);
+      await inbox.insertIfNew({
+        shop,
+        topic: "orders/create",
+        eventId: `evt-1001-${shop}`,
+        webhookId: "w1",
+        apiVersion: "2026-10",
+        triggeredAt: null,
+        payload: { id: 1001, email: "ada@example.com", customer: { id: 100, email: "ada@example.com" } },
+      });
+      await db.webhookEvent.updateMany({ where: { shop }, data: { processedAt: new Date() } });
+    }
+    return { db, store, privacy: prismaPrivacyRepository(db) };
+  }
+
+  it("given a customer with orders, metrics and stored webhook bodies, when customers/redact is handled, then their data is gone, their orders stay detached without geography, and others are untouched", async () => {
+    const { db, store, privacy } = await seeded();
+    await handleComplianceEvent(privacy, SHOP, "customers/redact", {
+      shop_domain: SHOP,
+      customer: { id: 100, email: "ada@example.com", phone: null },
+      orders_to_redact: [1001, 1002],
+    });
+
+    const redacted = await db.syncedCustomer.findUnique({ where: { shop_id: { shop: SHOP, id: "100" } } });
+    expect(redacted).toMatchObject({ state: null, tags: "[]", emailMarketing: null, city: null, countryCode: null });
+    expect(redacted?.deletedAt).toBeInstanceOf(Date);
+    expect(await db.customerTag.count({ where: { shop: SHOP, customerId: "100" } })).toBe(0);
+    expect(await db.customerMetrics.count({ where: { shop: SHOP, customerId: "100" } })).toBe(0);
+    expect(await db.customerPurchase.count({ where: { shop: SHOP, customerId: "100" } })).toBe(0);
+    const orders = await db.syncedOrder.findMany({ where: { shop: SHOP, id: { in: ["1001", "1002"] } } });
+    expect(orders.map((row) => [row.customerId, row.city, row.countryCode])).toEqual([
+      [null, null, null],
+      [null, null, null],
+    ]);
+    expect(await db.webhookEvent.count({ where: { shop: SHOP, payload: { contains: "ada@example.com" } } })).toBe(0);
+
+    // A late snapshot of the redacted customer does not bring them back.
+    await store.upsertCustomers(SHOP, [customer("100")]);
+    expect((await db.syncedCustomer.findUnique({ where: { shop_id: { shop: SHOP, id: "100" } } }))?.city).toBeNull();
+
+    expect(await store.customerMetrics(SHOP, ["200"])).toHaveLength(1);
+    expect((await db.syncedOrder.findUnique({ where: { shop_id: { shop: SHOP, id: "2001" } } }))?.city).toBe("Lyon");
+    expect(await db.syncedOrder.count({ where: { shop: OTHER, customerId: "100" } })).toBe(2);
+    expect(await db.webhookEvent.count({ where: { shop: OTHER, payload: { contains: "ada@example.com" } } })).toBe(1);
+  });
+
+  it("given a customers/data_request, when it is handled, then a DataRequest holds what Cohort stores about the customer and downloads as JSON once listed", async () => {
+    const { privacy } = await seeded();
+    await handleComplianceEvent(
+      privacy,
+      SHOP,
+      "customers/data_request",
+      {
+        shop_domain: SHOP,
+        customer: { id: 100, email: "ada@example.com", phone: null },
+        orders_requested: [1001, 1002],
+      },
+      () => new Date("2026-02-01T12:00:00Z"),
+    );
+
+    const [listed] = await privacy.listDataRequests(SHOP);
+    expect(listed).toMatchObject({ customerId: "100", requestedAt: "2026-02-01T12:00:00.000Z", downloadedAt: null });
+    expect(await privacy.listDataRequests(OTHER)).toEqual([]);
+    expect(await privacy.downloadDataRequest(OTHER, listed!.id)).toBeNull();
+
+    const data = await privacy.downloadDataRequest(SHOP, listed!.id);
+    expect(data).toMatchObject({
+      customerId: "100",
+      ordersRequested: ["1001", "1002"],
+      customer: { id: "100", city: "Lyon", tags: '["vip"]' },
+      metrics: { netSpend: "80.00", orderCount: 2 },
+    });
+    expect(data?.orders.map((item) => (item as { id: string; totalPrice: string }).totalPrice)).toEqual([
+      "42.50",
+      "42.50",
+    ]);
+    expect(data?.webhookEvents.map((event) => event.topic)).toEqual(["orders/create"]);
+    expect((await privacy.listDataRequests(SHOP))[0]?.downloadedAt).not.toBeNull();
+  });
+
+  it("given a shop with data in every table, when shop/redact is handled, then no table keeps a row of that shop and the other shop keeps all of its rows", async () => {
+    const { db, privacy } = await seeded();
+    await handleComplianceEvent(privacy, SHOP, "customers/data_request", {
+      customer: { id: 200 },
+      orders_requested: [],
+    });
+    await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", accessToken: "shpat_x" } });
+    const models = [...readFileSync(SQLITE_SCHEMA, "utf8").matchAll(/^model (\w+) \{/gm)].map((match) => match[1]);
+    expect(Object.keys(rowCounters(db, SHOP)).sort()).toEqual([...models].sort());
+    const otherBefore = await countAll(db, OTHER);
+    const before = await countAll(db, SHOP);
+    expect(
+      Object.entries(before)
+        .filter(([, count]) => count === 0)
+        .map(([model]) => model),
+    ).toEqual(["ShopRedaction"]);
+    await markShopUninstalled(db, SHOP);
+
+    await handleComplianceEvent(privacy, SHOP, "shop/redact", { shop_id: 1, shop_domain: SHOP });
+
+    const { ShopRedaction, ...after } = await countAll(db, SHOP);
+    expect(Object.values(after).every((count) => count === 0)).toBe(true);
+    expect(ShopRedaction).toBe(1);
+    expect(await db.shopRedaction.findFirst({ where: { shop: SHOP } })).toMatchObject({ outcome: "erased" });
+    expect(await countAll(db, OTHER)).toEqual(otherBefore);
+  });
+
+  it("given a shop that is installed (reinstalled since its uninstall), when a validly signed shop/redact is handled, then nothing is erased and the request is recorded as kept", async () => {
+    const { db, privacy } = await seeded();
+    await markShopUninstalled(db, SHOP);
+    await markShopInstalled(db, SHOP, "read_orders");
+    const before = await countAll(db, SHOP);
+
+    await handleComplianceEvent(privacy, SHOP, "shop/redact", { shop_id: 1, shop_domain: SHOP });
+
+    expect(await countAll(db, SHOP)).toEqual({ ...before, ShopRedaction: 1 });
+    expect(await db.shopRedaction.findFirst({ where: { shop: SHOP } })).toMatchObject({ outcome: "kept: installed" });
+  });
+
+  it("given a shop Cohort never knew, when shop/redact is handled, then the request is recorded as erased (there was nothing to keep)", async () => {
+    const { db, privacy } = await seeded();
+    await handleComplianceEvent(privacy, "unknown-shop.myshopify.com", "shop/redact", { shop_id: 9 });
+    expect(await db.shopRedaction.findFirst({ where: { shop: "unknown-shop.myshopify.com" } })).toMatchObject({
+      outcome: "erased",
+    });
+  });
+});
