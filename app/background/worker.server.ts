@@ -78,7 +78,7 @@ export function startBackgroundWork(): void {
     onBulkOperationFinished: bulkOperationFinished,
     workerId: `${process.pid}-${randomUUID()}`,
     batchSize: config.COHORT_INBOX_BATCH,
-    log: (message) => log(message),
+    log: (message, level) => (level === "error" ? log(`ERROR ${message}`) : log(message)),
   });
 
   let draining: Promise<void> | null = null;

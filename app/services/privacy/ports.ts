@@ -41,3 +41,25 @@ export interface PrivacyRepository {
   /** The stored export, or null when the id is not one of this shop's; marks it downloaded. */
   downloadDataRequest(shop: string, id: string): Promise<CustomerDataExport | null>;
 }
+
+/** A privacy request (compliance webhook) that has failed and waits for its next try. */
+export interface PendingPrivacyRequest {
+  id: string;
+  topic: string;
+  receivedAt: string;
+  attempts: number;
+  lastError: string | null;
+  /** When the worker tries it again. */
+  retryAt: string | null;
+}
+
+/**
+ * The privacy requests still owed. They are retried until they succeed (the inbox never dead-letters them); only
+ * the merchant may give up on one, and the reason is kept on the event.
+ */
+export interface PrivacyRequestQueue {
+  /** The shop's compliance events that failed at least once and are not done, oldest first. */
+  pending(shop: string): Promise<PendingPrivacyRequest[]>;
+  /** Stops retrying the request; false when it is not one of the shop's pending requests. */
+  giveUp(shop: string, eventId: string, reason: string): Promise<boolean>;
+}

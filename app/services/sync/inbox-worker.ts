@@ -51,8 +51,10 @@ export interface InboxWorkerDeps {
   onAccessRevoked?: ShopAccessRevoked;
   workerId: string;
   batchSize?: number;
+  /** How long a claim holds; a pass still running renews it every third of that. */
   leaseMs?: number;
-  log?: (message: string) => void;
+  /** Problems a person must see (a privacy request failing) come at level "error". */
+  log?: (message: string, level?: "info" | "error") => void;
 }
 
 export interface PassResult {
@@ -96,20 +98,66 @@ export class InboxWorker {
     this.leaseMs = deps.leaseMs ?? 60_000;
   }
 
-  /** Claims and applies one batch. */
+  /** Claims and applies one batch, renewing the claim while the pass runs (order reads may be throttled). */
   async runPass(): Promise<PassResult> {
     const { inbox, workerId } = this.deps;
     const events = await inbox.claim({ limit: this.batchSize, workerId, leaseMs: this.leaseMs });
     const result: PassResult = { claimed: events.length, applied: 0, failed: 0, rejected: 0 };
-    const byShop = new Map<string, InboxEvent[]>();
-    for (const event of events) byShop.set(event.shop, [...(byShop.get(event.shop) ?? []), event]);
-    for (const [shop, shopEvents] of byShop) {
-      const outcome = await this.applyShop(shop, shopEvents);
-      result.applied += outcome.applied;
-      result.failed += outcome.failed;
-      result.rejected += outcome.rejected;
+    if (events.length === 0) return result;
+    const renewal = this.renewWhileRunning(events[0]!.claimToken);
+    try {
+      const byShop = new Map<string, InboxEvent[]>();
+      for (const event of events) byShop.set(event.shop, [...(byShop.get(event.shop) ?? []), event]);
+      for (const [shop, shopEvents] of byShop) {
+        const outcome = await this.applyShop(shop, shopEvents);
+        result.applied += outcome.applied;
+        result.failed += outcome.failed;
+        result.rejected += outcome.rejected;
+      }
+    } finally {
+      renewal.stop();
     }
     return result;
+  }
+
+  private renewWhileRunning(claimToken: string): { stop(): void } {
+    const timer = setInterval(
+      () => {
+        this.deps.inbox.extendClaim(claimToken, this.leaseMs).catch((error: unknown) => {
+          this.deps.log?.(`[inbox] could not renew claim ${claimToken}: ${errorText(error)}`);
+        });
+      },
+      Math.max(10, Math.floor(this.leaseMs / 3)),
+    );
+    timer.unref?.();
+    return { stop: () => clearInterval(timer) };
+  }
+
+  /** Completes events only under the claim they were taken with; a lost claim is another worker's now. */
+  private async markProcessed(events: InboxEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    const marked = await this.deps.inbox.markProcessed(
+      events.map((event) => event.id),
+      events[0]!.claimToken,
+    );
+    if (marked < events.length) {
+      this.deps.log?.(
+        `[inbox] ${events.length - marked} of ${events.length} events were applied after their claim lapsed; ` +
+          "the worker that took them over completes them (applying is idempotent)",
+      );
+    }
+  }
+
+  private async markFailed(event: InboxEvent, error: unknown): Promise<void> {
+    const outcome = await this.deps.inbox.markFailed(event.id, event.claimToken, errorText(error));
+    if (outcome && isComplianceTopic(event.topic)) {
+      // A privacy request is never dropped: it is retried until it succeeds or the merchant gives up on it.
+      this.deps.log?.(
+        `[privacy] ${event.topic} for ${event.shop} failed (attempt ${outcome.attempts}), retrying at ` +
+          `${outcome.retryAt?.toISOString() ?? "—"}: ${errorText(error)}`,
+        "error",
+      );
+    }
   }
 
   /** Runs passes until the inbox has nothing left to claim (or only failing events). */
@@ -130,7 +178,7 @@ export class InboxWorker {
     shop: string,
     events: InboxEvent[],
   ): Promise<{ applied: number; failed: number; rejected: number }> {
-    const { inbox, workerId } = this.deps;
+    const { inbox } = this.deps;
     const batch: ShopBatch = {
       orders: new Map(),
       ordersToRead: new Map(),
@@ -160,7 +208,7 @@ export class InboxWorker {
         } catch (error) {
           noteFailure(error);
           failed += awaitingOrders.length;
-          for (const event of awaitingOrders) await inbox.markFailed(event.id, workerId, errorText(error));
+          for (const event of awaitingOrders) await this.markFailed(event, error);
         }
       } else {
         collected.push(...awaitingOrders);
@@ -169,17 +217,14 @@ export class InboxWorker {
       if (collected.length > 0) {
         try {
           await this.applyBatch(shop, batch);
-          await inbox.markProcessed(
-            collected.map((event) => event.id),
-            workerId,
-          );
+          await this.markProcessed(collected);
           applied += collected.length;
           for (const operationId of finishedOperations.splice(0)) {
             this.deps.onBulkOperationFinished?.(shop, operationId);
           }
         } catch (error) {
           failed += collected.length;
-          for (const event of collected) await inbox.markFailed(event.id, workerId, errorText(error));
+          for (const event of collected) await this.markFailed(event, error);
         }
       }
       collected.length = 0;
@@ -194,7 +239,7 @@ export class InboxWorker {
     for (const event of events) {
       if (revoked) {
         failed += 1;
-        await inbox.markFailed(event.id, workerId, errorText(revoked));
+        await this.markFailed(event, revoked);
         continue;
       }
       try {
@@ -204,7 +249,7 @@ export class InboxWorker {
           await flush();
           if (!this.deps.compliance) throw new Error("No compliance handler is configured");
           await this.deps.compliance(shop, event.topic, payload);
-          await inbox.markProcessed([event.id], workerId);
+          await this.markProcessed([event]);
           applied += 1;
           continue;
         }
@@ -222,11 +267,11 @@ export class InboxWorker {
       } catch (error) {
         if (error instanceof UnmappablePayloadError || error instanceof SyntaxError) {
           rejected += 1;
-          await inbox.markRejected(event.id, workerId, errorText(error));
+          await inbox.markRejected(event.id, event.claimToken, errorText(error));
         } else {
           noteFailure(error);
           failed += 1;
-          await inbox.markFailed(event.id, workerId, errorText(error));
+          await this.markFailed(event, error);
         }
       }
     }

@@ -91,20 +91,39 @@ export interface InboxEvent {
   /** The raw JSON body Shopify sent. */
   payload: string;
   receivedAt: Date;
+  /** The claim the event was taken with: completing it is conditional on still holding that claim. */
+  claimToken: string;
+}
+
+/** What a recorded failure did: retried at `retryAt`, or dead-lettered (null) after its last allowed attempt. */
+export interface FailureOutcome {
+  attempts: number;
+  retryAt: Date | null;
 }
 
 export interface InboxRepository {
   /**
-   * Claims up to `limit` unprocessed events, oldest first, for `workerId` until `leaseMs` from now. Events of
-   * uninstalled shops are not claimed, except the compliance topics (they must be honoured after uninstall).
+   * Claims up to `limit` unprocessed events, oldest first, for `workerId` until `leaseMs` from now, all under one
+   * claim token. Events of uninstalled shops are not claimed, except the compliance topics (they must be honoured
+   * after uninstall). An event whose earlier claim lapsed unfinished is claimed alone, so a crash it causes is
+   * counted against it and not against a batch.
    */
   claim(options: { limit: number; workerId: string; leaseMs: number }): Promise<InboxEvent[]>;
-  /** Marks the events applied and blanks their payloads (the row stays, so a duplicate delivery is still dropped). */
-  markProcessed(eventIds: string[], workerId: string): Promise<void>;
-  /** Records why applying failed; the event stays unprocessed and is tried again on a later pass. */
-  markFailed(eventId: string, workerId: string, error: string): Promise<void>;
+  /** Extends the lease of the claim's unfinished events (a long pass); returns how many it still holds. */
+  extendClaim(claimToken: string, leaseMs: number): Promise<number>;
+  /**
+   * Marks the events applied and blanks their payloads (the row stays, so a duplicate delivery is still dropped),
+   * only where the claim still holds them; returns how many it marked.
+   */
+  markProcessed(eventIds: string[], claimToken: string): Promise<number>;
+  /**
+   * Counts a failed attempt and records why; the event rests (backing off) and is tried again later. After the
+   * last allowed attempt it is dead-lettered, except a compliance event: it is retried until it succeeds or the
+   * merchant gives up on it. Null when the claim no longer holds the event (another worker has it).
+   */
+  markFailed(eventId: string, claimToken: string, error: string): Promise<FailureOutcome | null>;
   /** A permanently unusable event (a payload that cannot be mapped): processed, with the reason kept. */
-  markRejected(eventId: string, workerId: string, error: string): Promise<void>;
+  markRejected(eventId: string, claimToken: string, error: string): Promise<boolean>;
   /**
    * Retention (inbox-retention.ts): deletes every event processed before `deleteProcessedBefore`, and blanks the
    * payloads still kept (rejected and dead-lettered events) of events processed before `blankPayloadsBefore`.

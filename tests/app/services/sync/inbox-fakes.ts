@@ -137,7 +137,7 @@ export class MemorySyncStore implements SyncStore, OrderDeletionStore {
   }
 }
 
-interface InboxRow extends InboxEvent {
+interface InboxRow extends Omit<InboxEvent, "claimToken"> {
   eventId: string;
   processedAt: Date | null;
   error: string | null;
@@ -149,6 +149,7 @@ export class MemoryInbox implements InboxRepository {
   readonly rows: InboxRow[] = [];
   readonly uninstalled = new Set<string>();
   private sequence = 0;
+  private claims = 0;
 
   insertIfNew(shop: string, topic: string, eventId: string, payload: string): boolean {
     if (this.rows.some((row) => row.shop === shop && row.eventId === eventId)) return false;
@@ -170,6 +171,7 @@ export class MemoryInbox implements InboxRepository {
 
   async claim(options: { limit: number; workerId: string; leaseMs: number }): Promise<InboxEvent[]> {
     const now = Date.now();
+    const token = `${options.workerId}#${(this.claims += 1)}`;
     const claimable = this.rows
       .filter((row) => row.processedAt === null && row.claimedUntil <= now)
       .filter(
@@ -177,36 +179,59 @@ export class MemoryInbox implements InboxRepository {
       )
       .slice(0, options.limit);
     for (const row of claimable) {
-      row.claimedBy = options.workerId;
+      row.claimedBy = token;
       row.claimedUntil = now + options.leaseMs;
     }
-    return claimable.map(({ id, shop, topic, payload, receivedAt }) => ({ id, shop, topic, payload, receivedAt }));
+    return claimable.map(({ id, shop, topic, payload, receivedAt }) => ({
+      id,
+      shop,
+      topic,
+      payload,
+      receivedAt,
+      claimToken: token,
+    }));
   }
 
-  async markProcessed(eventIds: string[], workerId: string): Promise<void> {
-    for (const row of this.rows) {
-      if (eventIds.includes(row.id) && row.claimedBy === workerId) {
-        row.processedAt = new Date();
-        row.error = null;
-        row.payload = "";
-      }
-    }
+  async extendClaim(claimToken: string, leaseMs: number): Promise<number> {
+    const held = this.rows.filter((row) => row.processedAt === null && row.claimedBy === claimToken);
+    for (const row of held) row.claimedUntil = Date.now() + leaseMs;
+    return held.length;
   }
 
-  async markFailed(eventId: string, _workerId: string, error: string): Promise<void> {
-    const row = this.rows.find((item) => item.id === eventId);
-    if (row) {
-      row.error = error;
-      row.claimedUntil = 0;
-    }
+  private held(eventId: string, claimToken: string): InboxRow | undefined {
+    return this.rows.find((row) => row.id === eventId && row.processedAt === null && row.claimedBy === claimToken);
   }
 
-  async markRejected(eventId: string, _workerId: string, error: string): Promise<void> {
-    const row = this.rows.find((item) => item.id === eventId);
-    if (row) {
-      row.error = error;
+  async markProcessed(eventIds: string[], claimToken: string): Promise<number> {
+    let marked = 0;
+    for (const id of eventIds) {
+      const row = this.held(id, claimToken);
+      if (!row) continue;
       row.processedAt = new Date();
+      row.error = null;
+      row.payload = "";
+      row.claimedBy = null;
+      marked += 1;
     }
+    return marked;
+  }
+
+  async markFailed(eventId: string, claimToken: string, error: string) {
+    const row = this.held(eventId, claimToken);
+    if (!row) return null;
+    row.error = error;
+    row.claimedBy = null;
+    row.claimedUntil = 0;
+    return { attempts: 1, retryAt: new Date() };
+  }
+
+  async markRejected(eventId: string, claimToken: string, error: string): Promise<boolean> {
+    const row = this.held(eventId, claimToken);
+    if (!row) return false;
+    row.error = error;
+    row.processedAt = new Date();
+    row.claimedBy = null;
+    return true;
   }
 
   async purge(options: { deleteProcessedBefore: Date; blankPayloadsBefore: Date }) {
