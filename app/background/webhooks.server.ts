@@ -23,9 +23,12 @@ const topics: Readonly<Record<string, AfterRecord>> = {
   "customers/data_request": wakeWorker,
   "customers/redact": wakeWorker,
   "shop/redact": wakeWorker,
-  // May arrive after the session is gone (a second uninstall webhook, or a retry): deleting nothing is fine.
-  "app/uninstalled": ({ shop }) => markShopUninstalled(db, shop),
-  "app/scopes_update": ({ shop, payload }) => applyScopesUpdate(shop, payload),
+  // May arrive after the session is gone (a second uninstall webhook, or a retry): deleting nothing is fine. One
+  // triggered before the last token exchange (a retry after a reinstall) is ignored.
+  "app/uninstalled": async ({ shop, triggeredAt }) => {
+    await markShopUninstalled(db, shop, triggeredAt);
+  },
+  "app/scopes_update": ({ shop, payload, triggeredAt }) => applyScopesUpdate(shop, payload, triggeredAt),
   // The worker tells a backfill waiting in this process that its export finished (it polls anyway).
   "bulk_operations/finish": wakeWorker,
 };

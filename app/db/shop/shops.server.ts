@@ -9,10 +9,11 @@ import type { Database } from "../client.server.js";
  */
 export async function markShopInstalled(db: Database, domain: string, scopes: string | null): Promise<void> {
   const before = await db.shop.findUnique({ where: { domain }, select: { uninstalledAt: true } });
+  const now = new Date();
   await db.shop.upsert({
     where: { domain },
-    create: { domain, scopes },
-    update: { scopes, uninstalledAt: null },
+    create: { domain, scopes, authenticatedAt: now, scopesUpdatedAt: now },
+    update: { scopes, uninstalledAt: null, authenticatedAt: now, scopesUpdatedAt: now },
   });
   if (before?.uninstalledAt) {
     await db.webhookEvent.updateMany({
@@ -28,11 +29,23 @@ export async function shopAuthenticatedSince(db: Database, domain: string, since
   return shop !== null && shop.uninstalledAt === null && shop.updatedAt > since;
 }
 
-export async function markShopUninstalled(db: Database, domain: string): Promise<void> {
-  await db.$transaction([
-    db.session.deleteMany({ where: { shop: domain } }),
-    db.shop.updateMany({ where: { domain }, data: { uninstalledAt: new Date() } }),
-  ]);
+/**
+ * app/uninstalled: the shop's sessions go and background work stops for it. An uninstall triggered before the
+ * shop's last token exchange is stale (a retried delivery arriving after a reinstall) and changes nothing: the
+ * exchange proves the app was installed after it. Returns whether it applied.
+ */
+export async function markShopUninstalled(
+  db: Database,
+  domain: string,
+  triggeredAt: Date | null = null,
+): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    const shop = await tx.shop.findUnique({ where: { domain }, select: { authenticatedAt: true } });
+    if (triggeredAt && shop?.authenticatedAt && shop.authenticatedAt > triggeredAt) return false;
+    await tx.session.deleteMany({ where: { shop: domain } });
+    await tx.shop.updateMany({ where: { domain }, data: { uninstalledAt: new Date() } });
+    return true;
+  });
 }
 
 /**
@@ -43,11 +56,26 @@ export async function markShopAccessRevoked(db: Database, domain: string): Promi
   await markShopUninstalled(db, domain);
 }
 
-export async function updateShopScopes(db: Database, domain: string, scopes: string): Promise<void> {
-  await db.$transaction([
-    db.session.updateMany({ where: { shop: domain }, data: { scope: scopes } }),
-    db.shop.updateMany({ where: { domain }, data: { scopes } }),
-  ]);
+/**
+ * app/scopes_update: records the granted scopes, unless scopes newer than `triggeredAt` are stored already (from a
+ * token exchange, or a later scopes update applied first). Returns whether it applied.
+ */
+export async function updateShopScopes(
+  db: Database,
+  domain: string,
+  scopes: string,
+  triggeredAt: Date | null = null,
+): Promise<boolean> {
+  const at = triggeredAt ?? new Date();
+  return db.$transaction(async (tx) => {
+    const updated = await tx.shop.updateMany({
+      where: { domain, OR: [{ scopesUpdatedAt: null }, { scopesUpdatedAt: { lte: at } }] },
+      data: { scopes, scopesUpdatedAt: at },
+    });
+    if (updated.count === 0) return false;
+    await tx.session.updateMany({ where: { shop: domain }, data: { scope: scopes } });
+    return true;
+  });
 }
 
 /** Scopes as stored: comma-separated, as Shopify sends them. */
