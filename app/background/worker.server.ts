@@ -10,6 +10,7 @@ import { env } from "../env.server.js";
 import { bulkOperationFinished } from "../services/sync/bulk-finish-notifier.js";
 import { applyInboxRetention } from "../services/sync/inbox-retention.js";
 import { InboxWorker } from "../services/sync/inbox-worker.js";
+import { applyDataRequestRetention } from "../services/privacy/data-request-retention.js";
 import { handleComplianceEvent } from "../services/privacy/privacy.js";
 import { adminRecordsReader, reconcileAll } from "../services/sync/reconciliation.js";
 import { type ShopifyRecordsReader } from "../services/sync/ports.js";
@@ -113,6 +114,7 @@ export function startBackgroundWork(): void {
 
   const purgeInbox = (): void => {
     void applyInboxRetention(inbox).catch((error: unknown) => log("inbox retention failed", error));
+    void applyDataRequestRetention(privacy).catch((error: unknown) => log("data request retention failed", error));
   };
 
   const sweepBackfills = (): void => {

@@ -1,4 +1,5 @@
 import { formatMoney } from "../../domain/money.js";
+import { webhookConcernsCustomer } from "../../domain/privacy/webhook-subject.js";
 import type {
   CustomerDataExport,
   DataRequestSummary,
@@ -6,6 +7,7 @@ import type {
   ShopRedactionOutcome,
 } from "../../services/privacy/ports.js";
 import type { Database } from "../client.server.js";
+import type { Prisma } from "../../generated/prisma-sqlite/index.js";
 
 /**
  * Erasure and export across every Cohort table. Every statement names the shop. The synced-facts tables are
@@ -13,9 +15,38 @@ import type { Database } from "../client.server.js";
  * customer becomes a tombstone, as a deleted one does, so a late webhook cannot bring them back).
  */
 
-/** How a customer or order id appears in a stored webhook body (compact JSON numbers: `"id":123,` / `…:123}`). */
+/**
+ * How a customer or order id may appear in a stored webhook body (compact JSON numbers: `"id":123,` / `…:123}`):
+ * a coarse filter in the database only. What matches is then checked on the fields that name the customer
+ * (`webhookConcernsCustomer`), since any other number in a body can equal the id.
+ */
 function idPatterns(ids: string[]): Array<{ payload: { contains: string } }> {
   return ids.flatMap((id) => [{ payload: { contains: `:${id},` } }, { payload: { contains: `:${id}}` } }]);
+}
+
+/** Stored webhook bodies that are about the customer (they name them, or one of their orders). */
+async function eventsAboutCustomer(
+  db: Pick<Database, "webhookEvent">,
+  shop: string,
+  customerId: string,
+  orderIds: string[],
+  where: Prisma.WebhookEventWhereInput = {},
+) {
+  const ids = [customerId, ...orderIds].filter(Boolean);
+  if (ids.length === 0) return [];
+  const candidates = await db.webhookEvent.findMany({
+    where: { shop, ...where, OR: idPatterns(ids) },
+    orderBy: { receivedAt: "asc" },
+    select: { id: true, topic: true, receivedAt: true, payload: true },
+  });
+  const orders = new Set(orderIds);
+  return candidates.filter((event) => {
+    try {
+      return webhookConcernsCustomer(event.topic, JSON.parse(event.payload), customerId, orders);
+    } catch {
+      return false; // a body that is not JSON names no one
+    }
+  });
 }
 
 /** BigInt money columns are ten-thousandths of the shop currency: export them as decimal strings. */
@@ -49,6 +80,10 @@ export function prismaPrivacyRepository(db: Database): PrivacyRepository {
       const existing = customerId
         ? await db.syncedCustomer.findUnique({ where: { shop_id: { shop, id: customerId } } })
         : null;
+      const storedBodies = await eventsAboutCustomer(db, shop, customerId, orders, { processedAt: { not: null } });
+      const redactRequests = customerId
+        ? await eventsAboutCustomer(db, shop, customerId, [], { topic: "customers/redact" })
+        : [];
       await db.$transaction([
         ...(customerId
           ? [
@@ -78,11 +113,9 @@ export function prismaPrivacyRepository(db: Database): PrivacyRepository {
           data: { customerId: null, countryCode: null, provinceCode: null, city: null },
         }),
         // Stored webhook bodies carry names, emails and addresses: the processed ones about this customer go.
-        db.webhookEvent.deleteMany({
-          where: { shop, processedAt: { not: null }, OR: idPatterns([customerId, ...orders].filter(Boolean)) },
-        }),
+        db.webhookEvent.deleteMany({ where: { shop, id: { in: storedBodies.map((event) => event.id) } } }),
         db.webhookEvent.updateMany({
-          where: { shop, topic: "customers/redact", OR: idPatterns([customerId].filter(Boolean)) },
+          where: { shop, id: { in: redactRequests.map((event) => event.id) } },
           data: { payload: JSON.stringify({ customer: { id: customerId }, orders_to_redact: orderIds }) },
         }),
         db.dataRequest.deleteMany({ where: { shop, customerId } }),
@@ -143,10 +176,8 @@ export function prismaPrivacyRepository(db: Database): PrivacyRepository {
         }),
         db.syncedOrderDiscountCode.findMany({ where: { shop, orderId: { in: ids } } }),
       ]);
-      const events = await db.webhookEvent.findMany({
-        where: { shop, topic: { notIn: ["customers/data_request", "customers/redact"] }, OR: idPatterns([customerId]) },
-        orderBy: { receivedAt: "asc" },
-        select: { topic: true, receivedAt: true, payload: true },
+      const events = await eventsAboutCustomer(db, shop, customerId, ids, {
+        topic: { notIn: ["customers/data_request", "customers/redact"] },
       });
       return {
         shop,
@@ -170,11 +201,21 @@ export function prismaPrivacyRepository(db: Database): PrivacyRepository {
       };
     },
 
-    async saveDataRequest(shop, customerId, data) {
-      const row = await db.dataRequest.create({
-        data: { shop, customerId, payload: JSON.stringify(data), requestedAt: new Date(data.generatedAt) },
-      });
+    async saveDataRequest(shop, customerId, data, requestId) {
+      const fields = { customerId, payload: JSON.stringify(data), requestedAt: new Date(data.generatedAt) };
+      const row = requestId
+        ? await db.dataRequest.upsert({
+            where: { shop_requestId: { shop, requestId } },
+            create: { shop, requestId, ...fields },
+            update: { ...fields, downloadedAt: null },
+          })
+        : await db.dataRequest.create({ data: { shop, ...fields } });
       return row.id;
+    },
+
+    // Retention runs over every shop at once, as the inbox's does.
+    async deleteDataRequestsBefore(before) {
+      return (await db.dataRequest.deleteMany({ where: { requestedAt: { lt: before } } })).count;
     },
 
     async listDataRequests(shop) {

@@ -36,7 +36,18 @@ export interface PrivacyRepository {
     customerId: string,
     orderIds: string[],
   ): Promise<Omit<CustomerDataExport, "generatedAt">>;
-  saveDataRequest(shop: string, customerId: string, data: CustomerDataExport): Promise<string>;
+  /**
+   * Stores the export; a request Shopify delivers again (same `requestId`) replaces its export instead of adding
+   * one. Returns the export's id.
+   */
+  saveDataRequest(
+    shop: string,
+    customerId: string,
+    data: CustomerDataExport,
+    requestId: string | null,
+  ): Promise<string>;
+  /** Retention: deletes every shop's exports generated before `before`; returns how many. */
+  deleteDataRequestsBefore(before: Date): Promise<number>;
   listDataRequests(shop: string): Promise<DataRequestSummary[]>;
   /** The stored export, or null when the id is not one of this shop's; marks it downloaded. */
   downloadDataRequest(shop: string, id: string): Promise<CustomerDataExport | null>;

@@ -30,10 +30,10 @@ export async function handleComplianceEvent(
       return;
     }
     case "customers/data_request": {
-      const { customerId, orderIds } = mapCompliancePayload(payload);
+      const { customerId, orderIds, requestId } = mapCompliancePayload(payload);
       if (customerId === null) return;
       const data = await repository.collectCustomerData(shop, customerId, orderIds);
-      await repository.saveDataRequest(shop, customerId, { ...data, generatedAt: now().toISOString() });
+      await repository.saveDataRequest(shop, customerId, { ...data, generatedAt: now().toISOString() }, requestId);
       return;
     }
   }

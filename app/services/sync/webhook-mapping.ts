@@ -327,12 +327,22 @@ export function mapFinishedBulkOperationId(payload: unknown): string {
 }
 
 /** Compliance payloads: `customer.id` and the order ids Shopify names. */
-export function mapCompliancePayload(payload: unknown): { customerId: string | null; orderIds: string[] } {
+export function mapCompliancePayload(payload: unknown): {
+  customerId: string | null;
+  orderIds: string[];
+  /** customers/data_request's `data_request.id`: one request, however many times it is delivered. */
+  requestId: string | null;
+} {
   if (!isObject(payload)) throw new UnmappablePayloadError("The compliance payload is not an object");
   const customer = objectAt(payload, "customer");
   const orders = payload.orders_to_redact ?? payload.orders_requested;
   const orderIds = (Array.isArray(orders) ? orders : [])
     .map((order) => (typeof order === "number" || typeof order === "string" ? idAt({ id: order }, "id") : null))
     .filter((order): order is string => order !== null);
-  return { customerId: customer ? idAt(customer, "id") : null, orderIds };
+  const request = objectAt(payload, "data_request");
+  return {
+    customerId: customer ? idAt(customer, "id") : null,
+    orderIds,
+    requestId: request ? idAt(request, "id") : null,
+  };
 }

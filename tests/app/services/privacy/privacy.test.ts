@@ -8,6 +8,10 @@ import { prismaSyncStore } from "../../../../app/db/sync/sync-store.server.js";
 import { prismaWebhookInbox } from "../../../../app/db/sync/webhook-inbox.server.js";
 import type { CustomerFacts, OrderFacts } from "../../../../app/domain/sync/sync-records.js";
 import { handleComplianceEvent } from "../../../../app/services/privacy/privacy.js";
+import {
+  applyDataRequestRetention,
+  DATA_REQUEST_RETENTION_MS,
+} from "../../../../app/services/privacy/data-request-retention.js";
 import { SQLITE_SCHEMA } from "../../../../scripts/prisma-schemas.js";
 import { freshDatabase, providers, type TestDatabase } from "../../../helpers/databases.js";
 
@@ -244,5 +248,80 @@ describe.each(await providers())("privacy topics on %s", (provider) => {
     expect(await db.shopRedaction.findFirst({ where: { shop: "unknown-shop.myshopify.com" } })).toMatchObject({
       outcome: "erased",
     });
+  });
+
+  it("given another customer's webhooks in which some number equals the customer's id, when a data export and an erasure are handled, then the export holds only the customer's own webhooks and the erasure keeps the other's", async () => {
+    const { db, privacy } = await seeded();
+    const inbox = prismaWebhookInbox(db);
+    // Customer 200's order: its quantity and a line item's product id are 100, the id of customer 100.
+    await inbox.insertIfNew({
+      shop: SHOP,
+      topic: "orders/updated",
+      eventId: "evt-2001",
+      webhookId: "w2",
+      apiVersion: "2026-10",
+      triggeredAt: null,
+      payload: {
+        id: 2001,
+        email: "bo@example.com",
+        customer: { id: 200, email: "bo@example.com" },
+        line_items: [{ product_id: 100, quantity: 100 }],
+      },
+    });
+    // A refund of customer 100's order names only the order.
+    await inbox.insertIfNew({
+      shop: SHOP,
+      topic: "refunds/create",
+      eventId: "evt-refund-1002",
+      webhookId: "w3",
+      apiVersion: "2026-10",
+      triggeredAt: null,
+      payload: { id: 55, order_id: 1002, note: "too small" },
+    });
+    await db.webhookEvent.updateMany({ where: { shop: SHOP }, data: { processedAt: new Date() } });
+
+    const data = await privacy.collectCustomerData(SHOP, "100", []);
+    expect(data.webhookEvents.map((event) => event.topic)).toEqual(["orders/create", "refunds/create"]);
+    expect(JSON.stringify(data)).not.toContain("bo@example.com");
+
+    await privacy.eraseCustomer(SHOP, "100", []);
+    const left = await db.webhookEvent.findMany({ where: { shop: SHOP }, select: { eventId: true } });
+    expect(left.map((event) => event.eventId)).toEqual(["evt-2001"]);
+  });
+
+  it("given a customers/data_request delivered twice, when both are handled, then one export stays; after the retention period it is deleted", async () => {
+    const { db, privacy } = await seeded();
+    const request = {
+      shop_domain: SHOP,
+      customer: { id: 100, email: "ada@example.com", phone: null },
+      orders_requested: [1001],
+      data_request: { id: 9001 },
+    };
+    const first = new Date("2026-02-01T12:00:00Z");
+    await handleComplianceEvent(privacy, SHOP, "customers/data_request", request, () => first);
+    await handleComplianceEvent(
+      privacy,
+      SHOP,
+      "customers/data_request",
+      request,
+      () => new Date(first.getTime() + 60_000),
+    );
+    await handleComplianceEvent(
+      privacy,
+      SHOP,
+      "customers/data_request",
+      { ...request, data_request: { id: 9002 } },
+      () => first,
+    );
+    expect((await privacy.listDataRequests(SHOP)).map((item) => item.requestedAt)).toEqual([
+      "2026-02-01T12:01:00.000Z",
+      "2026-02-01T12:00:00.000Z",
+    ]);
+
+    const justInside = new Date(first.getTime() + DATA_REQUEST_RETENTION_MS);
+    expect(await applyDataRequestRetention(privacy, justInside)).toBe(0);
+    expect(await applyDataRequestRetention(privacy, new Date(justInside.getTime() + 1))).toBe(1);
+    expect(await applyDataRequestRetention(privacy, new Date(justInside.getTime() + 60_001))).toBe(1);
+    expect(await db.dataRequest.count()).toBe(0);
   });
 });
