@@ -10,16 +10,25 @@ import Sqlite from "better-sqlite3";
 export const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 /**
- * A better-sqlite3 connection of its own beside Prisma's, for the writes that bypass Prisma (the webhook inbox,
- * the fact writer). WAL with `synchronous = NORMAL` like the app's connection, and no busy_timeout: better-sqlite3
- * would wait for the write lock synchronously, freezing the very process that may hold it in a Prisma transaction;
- * busy writes are retried on the event loop instead (`retryWhileBusy`).
+ * How a commit reaches the disk. In WAL mode, NORMAL syncs only at checkpoints: a commit survives a crash of the
+ * process but not a power loss. FULL syncs the WAL at every commit, so a commit survives both.
  */
-export function openSqliteConnection(filename: string, options: { walAutocheckpoint: number }): Sqlite.Database {
+export type SqliteSynchronous = "NORMAL" | "FULL";
+
+/**
+ * A better-sqlite3 connection of its own beside Prisma's, for the writes that bypass Prisma (the webhook inbox,
+ * the fact writer). WAL (`synchronous = NORMAL` like the app's connection unless told FULL), and no busy_timeout:
+ * better-sqlite3 would wait for the write lock synchronously, freezing the very process that may hold it in a
+ * Prisma transaction; busy writes are retried on the event loop instead (`retryWhileBusy`).
+ */
+export function openSqliteConnection(
+  filename: string,
+  options: { walAutocheckpoint: number; synchronous?: SqliteSynchronous },
+): Sqlite.Database {
   if (filename !== ":memory:") mkdirSync(dirname(filename), { recursive: true });
   const db = new Sqlite(filename);
   db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = NORMAL");
+  db.pragma(`synchronous = ${options.synchronous ?? "NORMAL"}`);
   db.pragma("busy_timeout = 0");
   db.pragma(`wal_autocheckpoint = ${options.walAutocheckpoint}`);
   return db;

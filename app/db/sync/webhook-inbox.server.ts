@@ -4,7 +4,12 @@ import { groupCommit } from "../../lib/group-commit.js";
 import type { WebhookDelivery, WebhookInboxRepository } from "../../services/sync/ports.js";
 import type { Database } from "../client.server.js";
 import { parseDatabaseUrl } from "../database-url.js";
-import { isSqliteBusy, openSqliteConnection, retryWhileBusy } from "../sqlite-connection.server.js";
+import {
+  isSqliteBusy,
+  openSqliteConnection,
+  retryWhileBusy,
+  type SqliteSynchronous,
+} from "../sqlite-connection.server.js";
 
 /**
  * The inbox write on the acknowledgement path, through the database driver itself (one prepared statement on
@@ -39,8 +44,15 @@ function prismaSqliteTimestamp(date: Date): string {
   return date.toISOString().replace("Z", "+00:00");
 }
 
+/**
+ * A 200 tells Shopify the delivery is stored and will not be sent again, so the inbox's commit must survive a power
+ * loss, not only a crash: FULL syncs the WAL at each commit. Group commit shares one sync among the deliveries
+ * that arrive together (decision 0009; the acknowledgement benchmark measures it).
+ */
+export const INBOX_SYNCHRONOUS: SqliteSynchronous = "FULL";
+
 export function sqliteWebhookInbox(filename: string): WebhookInboxRepository {
-  const db = openSqliteConnection(filename, { walAutocheckpoint: 0 });
+  const db = openSqliteConnection(filename, { walAutocheckpoint: 0, synchronous: INBOX_SYNCHRONOUS });
   let commitsSinceCheckpoint = 0;
   let idleCheckpoint: NodeJS.Timeout | undefined;
   const checkpoint = (): void => {
