@@ -60,6 +60,9 @@ function exportable(value: unknown): unknown {
   return value;
 }
 
+/** Rows per table in one erasure transaction: short enough that webhook acknowledgements never wait long. */
+export const ERASE_CHUNK = 2_000;
+
 function toSummary(row: { id: string; customerId: string; requestedAt: Date; downloadedAt: Date | null }) {
   return {
     id: row.id,
@@ -69,7 +72,8 @@ function toSummary(row: { id: string; customerId: string; requestedAt: Date; dow
   } satisfies DataRequestSummary;
 }
 
-export function prismaPrivacyRepository(db: Database): PrivacyRepository {
+export function prismaPrivacyRepository(db: Database, options: { eraseChunk?: number } = {}): PrivacyRepository {
+  const take = options.eraseChunk ?? ERASE_CHUNK;
   return {
     async eraseCustomer(shop, customerId, orderIds) {
       const now = new Date();
@@ -123,34 +127,78 @@ export function prismaPrivacyRepository(db: Database): PrivacyRepository {
     },
 
     async redactShop(shop) {
-      return db.$transaction(async (tx) => {
-        // Writing the uninstalled shop's row first locks it (PostgreSQL), so a reinstall waits for this decision.
-        await tx.shop.updateMany({
-          where: { domain: shop, uninstalledAt: { not: null } },
-          data: { updatedAt: new Date() },
-        });
-        const installed = await tx.shop.count({ where: { domain: shop, uninstalledAt: null } });
-        const outcome: ShopRedactionOutcome = installed ? "kept: installed" : "erased";
-        if (!installed) {
-          await tx.customerPurchase.deleteMany({ where: { shop } });
-          await tx.customerMetrics.deleteMany({ where: { shop } });
-          await tx.syncedOrderDiscountCode.deleteMany({ where: { shop } });
-          await tx.syncedRefund.deleteMany({ where: { shop } });
-          await tx.syncedLineItemCollection.deleteMany({ where: { shop } });
-          await tx.syncedLineItem.deleteMany({ where: { shop } });
-          await tx.syncedOrder.deleteMany({ where: { shop } });
-          await tx.deletedOrder.deleteMany({ where: { shop } });
-          await tx.customerTag.deleteMany({ where: { shop } });
-          await tx.syncedCustomer.deleteMany({ where: { shop } });
-          await tx.dataRequest.deleteMany({ where: { shop } });
-          await tx.syncState.deleteMany({ where: { shop } });
-          await tx.webhookEvent.deleteMany({ where: { shop } });
-          await tx.session.deleteMany({ where: { shop } });
-          await tx.shop.deleteMany({ where: { domain: shop } });
-        }
-        await tx.shopRedaction.create({ data: { shop, outcome } });
+      const stillUninstalled = async (tx: Pick<Database, "shop">) =>
+        (await tx.shop.count({ where: { domain: shop, uninstalledAt: null } })) === 0;
+      const record = async (outcome: ShopRedactionOutcome) => {
+        await db.shopRedaction.create({ data: { shop, outcome } });
         return outcome;
+      };
+      if (!(await stillUninstalled(db))) return record("kept: installed");
+      // In chunks, each a short transaction that checks the shop is still uninstalled: one transaction over a large
+      // shop would hold SQLite's write lock for seconds, and every webhook acknowledgement would wait for it.
+      const chunked = async (
+        nextIds: () => Promise<string[]>,
+        erase: (ids: string[]) => Array<Prisma.PrismaPromise<unknown>>,
+      ): Promise<boolean> => {
+        for (;;) {
+          const ids = await nextIds();
+          if (ids.length === 0) return true;
+          const done = await db.$transaction(async (tx) => {
+            if (!(await stillUninstalled(tx))) return false;
+            for (const statement of erase(ids)) await statement;
+            return true;
+          });
+          if (!done) return false;
+        }
+      };
+      const ids = (rows: Array<{ id: string }>) => rows.map((row) => row.id);
+      const erased =
+        (await chunked(
+          async () => ids(await db.syncedOrder.findMany({ where: { shop }, select: { id: true }, take })),
+          (orderIds) => {
+            const where = { shop, orderId: { in: orderIds } };
+            return [
+              db.syncedOrderDiscountCode.deleteMany({ where }),
+              db.syncedRefund.deleteMany({ where }),
+              db.syncedLineItemCollection.deleteMany({ where }),
+              db.syncedLineItem.deleteMany({ where }),
+              db.syncedOrder.deleteMany({ where: { shop, id: { in: orderIds } } }),
+            ];
+          },
+        )) &&
+        (await chunked(
+          async () => ids(await db.syncedCustomer.findMany({ where: { shop }, select: { id: true }, take })),
+          (customerIds) => {
+            const where = { shop, customerId: { in: customerIds } };
+            return [
+              db.customerPurchase.deleteMany({ where }),
+              db.customerMetrics.deleteMany({ where }),
+              db.customerTag.deleteMany({ where }),
+              db.syncedCustomer.deleteMany({ where: { shop, id: { in: customerIds } } }),
+            ];
+          },
+        )) &&
+        (await chunked(
+          async () => ids(await db.deletedOrder.findMany({ where: { shop }, select: { id: true }, take })),
+          (orderIds) => [db.deletedOrder.deleteMany({ where: { shop, id: { in: orderIds } } })],
+        )) &&
+        (await chunked(
+          async () => ids(await db.webhookEvent.findMany({ where: { shop }, select: { id: true }, take })),
+          (eventIds) => [db.webhookEvent.deleteMany({ where: { shop, id: { in: eventIds } } })],
+        ));
+      // Metrics or purchases of customers no longer synced, and the shop's own rows: few, in one last transaction.
+      const outcome = await db.$transaction(async (tx) => {
+        if (!erased || !(await stillUninstalled(tx))) return "stopped: reinstalled" as const;
+        await tx.customerPurchase.deleteMany({ where: { shop } });
+        await tx.customerMetrics.deleteMany({ where: { shop } });
+        await tx.customerTag.deleteMany({ where: { shop } });
+        await tx.dataRequest.deleteMany({ where: { shop } });
+        await tx.syncState.deleteMany({ where: { shop } });
+        await tx.session.deleteMany({ where: { shop } });
+        await tx.shop.deleteMany({ where: { domain: shop } });
+        return "erased" as const;
       });
+      return record(outcome);
     },
 
     async collectCustomerData(shop, customerId, orderIds) {

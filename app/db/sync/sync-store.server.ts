@@ -50,7 +50,12 @@ const ROWS_PER_STATEMENT = 1000;
 /** Customers per metrics statement: the id list repeats in each sub-select. */
 const METRICS_CHUNK = 500;
 const RECOMPUTE_CHUNK = 2000;
-const TRANSACTION = { maxWait: 60_000, timeout: 600_000 };
+/**
+ * Every write transaction is one batch (a few thousand orders, a range of customers' metrics): well under a second.
+ * The timeout is a bound, not a budget: on SQLite a transaction holds the one write lock, and webhook
+ * acknowledgements wait behind it, so one that runs this long is a defect to fail loudly, not to wait out.
+ */
+const TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
 
 interface Dialect {
   table(name: string): string;

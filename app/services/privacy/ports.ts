@@ -1,5 +1,9 @@
-/** What a shop/redact did: Shopify sends it 48 hours after an uninstall, and a shop installed again keeps its data. */
-export type ShopRedactionOutcome = "erased" | "kept: installed";
+/**
+ * What a shop/redact did: Shopify sends it 48 hours after an uninstall, and a shop installed again keeps its data.
+ * "stopped: reinstalled": the shop was installed again while it was being erased; what was erased the sync brings
+ * back.
+ */
+export type ShopRedactionOutcome = "erased" | "kept: installed" | "stopped: reinstalled";
 
 export interface CustomerDataExport {
   shop: string;

@@ -203,32 +203,40 @@ describe.each(await providers())("privacy topics on %s", (provider) => {
     expect((await privacy.listDataRequests(SHOP))[0]?.downloadedAt).not.toBeNull();
   });
 
-  it("given a shop with data in every table, when shop/redact is handled, then no table keeps a row of that shop and the other shop keeps all of its rows", async () => {
-    const { db, privacy } = await seeded();
-    await handleComplianceEvent(privacy, SHOP, "customers/data_request", {
-      customer: { id: 200 },
-      orders_requested: [],
-    });
-    await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", accessToken: "shpat_x" } });
-    const models = [...readFileSync(SQLITE_SCHEMA, "utf8").matchAll(/^model (\w+) \{/gm)].map((match) => match[1]);
-    expect(Object.keys(rowCounters(db, SHOP)).sort()).toEqual([...models].sort());
-    const otherBefore = await countAll(db, OTHER);
-    const before = await countAll(db, SHOP);
-    expect(
-      Object.entries(before)
-        .filter(([, count]) => count === 0)
-        .map(([model]) => model),
-    ).toEqual(["ShopRedaction"]);
-    await markShopUninstalled(db, SHOP);
+  it.each([
+    ["in one chunk", undefined],
+    ["one row per transaction", 1],
+  ])(
+    "given a shop with data in every table, when shop/redact is handled (%s), then no table keeps a row of that shop and the other shop keeps all of its rows",
+    async (_label, eraseChunk) => {
+      const seededShop = await seeded();
+      const { db } = seededShop;
+      const privacy = eraseChunk ? prismaPrivacyRepository(db, { eraseChunk }) : seededShop.privacy;
+      await handleComplianceEvent(privacy, SHOP, "customers/data_request", {
+        customer: { id: 200 },
+        orders_requested: [],
+      });
+      await db.session.create({ data: { id: `offline_${SHOP}`, shop: SHOP, state: "", accessToken: "shpat_x" } });
+      const models = [...readFileSync(SQLITE_SCHEMA, "utf8").matchAll(/^model (\w+) \{/gm)].map((match) => match[1]);
+      expect(Object.keys(rowCounters(db, SHOP)).sort()).toEqual([...models].sort());
+      const otherBefore = await countAll(db, OTHER);
+      const before = await countAll(db, SHOP);
+      expect(
+        Object.entries(before)
+          .filter(([, count]) => count === 0)
+          .map(([model]) => model),
+      ).toEqual(["ShopRedaction"]);
+      await markShopUninstalled(db, SHOP);
 
-    await handleComplianceEvent(privacy, SHOP, "shop/redact", { shop_id: 1, shop_domain: SHOP });
+      await handleComplianceEvent(privacy, SHOP, "shop/redact", { shop_id: 1, shop_domain: SHOP });
 
-    const { ShopRedaction, ...after } = await countAll(db, SHOP);
-    expect(Object.values(after).every((count) => count === 0)).toBe(true);
-    expect(ShopRedaction).toBe(1);
-    expect(await db.shopRedaction.findFirst({ where: { shop: SHOP } })).toMatchObject({ outcome: "erased" });
-    expect(await countAll(db, OTHER)).toEqual(otherBefore);
-  });
+      const { ShopRedaction, ...after } = await countAll(db, SHOP);
+      expect(Object.values(after).every((count) => count === 0)).toBe(true);
+      expect(ShopRedaction).toBe(1);
+      expect(await db.shopRedaction.findFirst({ where: { shop: SHOP } })).toMatchObject({ outcome: "erased" });
+      expect(await countAll(db, OTHER)).toEqual(otherBefore);
+    },
+  );
 
   it("given a shop that is installed (reinstalled since its uninstall), when a validly signed shop/redact is handled, then nothing is erased and the request is recorded as kept", async () => {
     const { db, privacy } = await seeded();
