@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { localAppEnv, localEmulatorConfig, ROOT } from "../../scripts/local-shopify.js";
+import { BLOCKED_MARKER, loopbackOnlyNodeOptions } from "../setup/loopback-only-options.js";
 import { EmulatorClient } from "../shopify-emulator/client.js";
 import { startEmulator, type RunningEmulator } from "../shopify-emulator/server.js";
 import { EmulatorStore } from "../shopify-emulator/store/store.js";
@@ -69,6 +70,8 @@ export async function startAppStack(options: {
   const logs: string[] = [];
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH ?? "",
+    // The app and the worker may reach loopback only, as the tests may; stop() fails on any refused attempt.
+    NODE_OPTIONS: loopbackOnlyNodeOptions(),
     NODE_ENV: "production",
     PORT: String(appPort),
     HOST: "127.0.0.1",
@@ -115,6 +118,8 @@ export async function startAppStack(options: {
       await Promise.all([exited, workerExited]);
       await emulator.close();
       emulator.store.close();
+      const blocked = logs.filter((line) => line.includes(BLOCKED_MARKER));
+      if (blocked.length > 0) throw new Error(`The app tried to leave this machine:\n${blocked.join("")}`);
     },
   };
 }
