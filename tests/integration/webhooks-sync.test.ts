@@ -3,6 +3,7 @@ import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
 import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor } from "../helpers/app-stack.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
+import { signedWebhook } from "../helpers/webhooks.js";
 
 const SHOP = "sync-e2e.myshopify.com";
 
@@ -104,6 +105,17 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
       shippingAddress: { city: "Ghent", countryCode: "BE" },
     });
     await waitFor(() => db.syncedOrder.findFirst({ where: { shop: SHOP, id: String(order.id) } }));
+    // A body the worker rejects (no order id) is kept 7 days for diagnosis, with the customer's email in it: the
+    // erasure must remove it (applied bodies are blanked anyway, so they cannot show that it does).
+    const rejected = signedWebhook({
+      topic: "orders/create",
+      shop: SHOP,
+      payload: { email: "forget@example.com", customer: { id: customer.id, email: "forget@example.com" } },
+    });
+    const delivery = await fetch(`${stack.appUrl}/webhooks/orders/create`, { method: "POST", ...rejected });
+    expect(delivery.status).toBe(200);
+    const keptWithEmail = { shop: SHOP, processedAt: { not: null }, payload: { contains: "forget@example.com" } };
+    await waitFor(async () => ((await db.webhookEvent.count({ where: keptWithEmail })) === 1 ? true : null));
     await stack.control.fireWebhook(SHOP, { topic: "customers/redact", customerId: customer.id });
     await waitFor(async () => {
       const row = await db.syncedOrder.findUnique({ where: { shop_id: { shop: SHOP, id: String(order.id) } } });

@@ -43,7 +43,10 @@ describe("the no-network guard", () => {
       execFile(
         process.execPath,
         ["-e", script],
-        { env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: loopbackOnlyNodeOptions() }, timeout: 20_000 },
+        {
+          env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", NODE_OPTIONS: loopbackOnlyNodeOptions() },
+          timeout: 20_000,
+        },
         (error, out, err) => (error ? reject(error) : resolve({ stdout: out, stderr: err })),
       ),
     );

@@ -1,7 +1,10 @@
 /**
- * In-memory stand-ins for the inbox worker's collaborators, for unit tests until `app/db/sync-store.server.ts`
- * lands, plus a local Shopify whose deliveries are recorded straight into an in-memory inbox (the app's route minus
- * HTTP framework: dedupe by shop and event id, oldest first).
+ * In-memory stand-ins for the inbox worker's collaborators, for the worker's many scenario tests, plus a local
+ * Shopify whose deliveries are recorded straight into an in-memory inbox (the app's route minus HTTP framework:
+ * dedupe by shop and event id, oldest first). They obey the same rules as the real adapters, and are held to it:
+ * memory-sync-store.test.ts runs random operations on MemorySyncStore and on the real store (both databases) and
+ * compares them; the inbox's claim rules are tested on the real repository (inbox-repository.test.ts). Metrics are
+ * the domain's own definition (computeCustomerMetrics), never a second one.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -13,22 +16,17 @@ import { adminRecordsReader } from "../../../../app/services/sync/reconciliation
 import { type RecordPage, type ShopifyRecordsReader } from "../../../../app/services/sync/ports.js";
 import type { AdminGraphql } from "../../../../app/services/shop/ports.js";
 import type { OrderDeletionStore, SyncStore, UpsertResult } from "../../../../app/services/sync/ports.js";
-import { mapCustomerPayload, sumMoney } from "../../../../app/services/sync/webhook-mapping.js";
+import { mapCustomerPayload } from "../../../../app/services/sync/webhook-mapping.js";
 import { EmulatorClient } from "../../../shopify-emulator/client.js";
 import { startEmulator, type RunningEmulator } from "../../../shopify-emulator/server.js";
 import { EmulatorStore } from "../../../shopify-emulator/store/store.js";
 import { payloadForChange } from "../../../shopify-emulator/webhooks/payloads.js";
 
-export interface CustomerMetrics {
-  orderCount: number;
-  netSpent: string;
-}
-
 export class MemorySyncStore implements SyncStore, OrderDeletionStore {
   readonly orders = new Map<string, Map<string, OrderFacts>>();
   readonly deletedOrders = new Map<string, Set<string>>();
   readonly customers = new Map<string, Map<string, CustomerFacts>>();
-  readonly metrics = new Map<string, Map<string, CustomerMetrics>>();
+  readonly metrics = new Map<string, Map<string, CustomerMetricsFacts>>();
 
   private table<T>(tables: Map<string, Map<string, T>>, shop: string): Map<string, T> {
     let table = tables.get(shop);
@@ -51,9 +49,14 @@ export class MemorySyncStore implements SyncStore, OrderDeletionStore {
     return { written, stale };
   }
 
-  async upsertOrders(shop: string, orders: OrderFacts[]): Promise<UpsertResult> {
+  async upsertOrders(shop: string, incoming: OrderFacts[]): Promise<UpsertResult> {
     const table = this.table(this.orders, shop);
     const affected = new Set<string>();
+    const deleted = this.deletedCustomers.get(shop) ?? new Set<string>();
+    // An order of a deleted customer is kept detached, as the real store keeps it.
+    const orders = incoming.map((order) =>
+      order.customerId !== null && deleted.has(order.customerId) ? { ...order, customerId: null } : order,
+    );
     for (const order of orders) {
       const before = table.get(order.id)?.customerId;
       if (before) affected.add(before);
@@ -62,14 +65,26 @@ export class MemorySyncStore implements SyncStore, OrderDeletionStore {
     return { ...this.upsert(table, orders), affectedCustomerIds: [...affected] };
   }
 
-  async upsertCustomers(shop: string, customers: CustomerFacts[]): Promise<UpsertResult> {
+  async upsertCustomers(shop: string, incoming: CustomerFacts[]): Promise<UpsertResult> {
+    const deleted = this.deletedCustomers.get(shop) ?? new Set<string>();
+    const customers = incoming.filter((customer) => !deleted.has(customer.id));
     const result = this.upsert(this.table(this.customers, shop), customers);
-    return { ...result, affectedCustomerIds: customers.map((customer) => customer.id) };
+    return {
+      ...result,
+      stale: result.stale + incoming.length - customers.length,
+      affectedCustomerIds: customers.map((customer) => customer.id),
+    };
   }
+
+  /** Customers deleted (or redacted): a later snapshot of one is stale, as in the real store. */
+  readonly deletedCustomers = new Map<string, Set<string>>();
 
   async deleteCustomer(shop: string, customerId: string): Promise<void> {
     this.table(this.customers, shop).delete(customerId);
     this.table(this.metrics, shop).delete(customerId);
+    let deleted = this.deletedCustomers.get(shop);
+    if (!deleted) this.deletedCustomers.set(shop, (deleted = new Set()));
+    deleted.add(customerId);
   }
 
   async deleteOrders(shop: string, orderIds: string[]) {
@@ -92,16 +107,10 @@ export class MemorySyncStore implements SyncStore, OrderDeletionStore {
     return new Set(orderIds.filter((id) => tombstones.has(id)));
   }
 
-  metricsFor(shop: string, customerId: string): CustomerMetrics {
-    const orders = [...this.table(this.orders, shop).values()].filter(
-      (order) => order.customerId === customerId && order.cancelledAt === null,
-    );
-    return {
-      orderCount: orders.length,
-      netSpent: sumMoney(
-        orders.flatMap((order) => [order.totalPrice, ...order.refunds.map((refund) => `-${refund.amount}`)]),
-      ),
-    };
+  metricsFor(shop: string, customerId: string): CustomerMetricsFacts {
+    const customer = this.table(this.customers, shop).get(customerId);
+    if (!customer) throw new Error(`No customer ${customerId} in ${shop}`);
+    return computeCustomerMetrics(customer, [...this.table(this.orders, shop).values()]);
   }
 
   async refreshMetrics(shop: string, customerIds: string[]): Promise<void> {
@@ -119,12 +128,11 @@ export class MemorySyncStore implements SyncStore, OrderDeletionStore {
     for (const id of this.table(this.customers, shop).keys()) metrics.set(id, this.metricsFor(shop, id));
   }
 
+  /** The metrics as stored (refreshed by refreshMetrics / recomputeAllMetrics), as the real store answers. */
   async customerMetrics(shop: string, customerIds?: string[]): Promise<CustomerMetricsFacts[]> {
-    const orders = [...this.table(this.orders, shop).values()];
-    return [...this.table(this.customers, shop).values()]
-      .filter((customer) => !customerIds || customerIds.includes(customer.id))
-      .sort((a, b) => a.id.localeCompare(b.id))
-      .map((customer) => computeCustomerMetrics(customer, orders));
+    return [...this.table(this.metrics, shop).values()]
+      .filter((metrics) => !customerIds || customerIds.includes(metrics.customerId))
+      .sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
   }
 
   snapshot(shop: string) {

@@ -120,7 +120,7 @@ describe("the inbox worker applying the local Shopify's webhooks", () => {
 
     expect(result.applied).toBe(crashed.length);
     expect(harness.inbox.unprocessed()).toEqual([]);
-    expect(store.metrics.get(SHOP)?.get(String(customer.id))).toEqual({ orderCount: 1, netSpent: "30.00" });
+    expect(store.metrics.get(SHOP)?.get(String(customer.id))).toMatchObject({ orderCount: 1, netSpend: "30.00" });
   });
 
   it("given an event whose body cannot be mapped, when the worker runs, then it is rejected with the reason and the others still apply", async () => {
