@@ -1,5 +1,6 @@
 import type { WebhookInboxRepository } from "../services/sync/ports.js";
 import { recordWebhook } from "../services/sync/webhook-inbox.js";
+import { readFetchBodyWithin, WEBHOOK_BODY_LIMIT_BYTES, WebhookBodyTooLargeError } from "./webhook-body-limit.js";
 import { verifyWebhook, type HeaderSource, type VerifiedWebhook } from "./webhook-verification.js";
 
 export type WebhookContext = VerifiedWebhook;
@@ -61,7 +62,14 @@ export function createWebhookReceiver({ inbox, apiSecret, topics }: WebhookRecei
     topics: new Set(Object.keys(topics)),
     acknowledge,
     async receive(request, expectedTopic) {
-      const answer = await acknowledge(expectedTopic, request.method, request.headers, await request.text());
+      let body: Buffer;
+      try {
+        body = await readFetchBodyWithin(request, WEBHOOK_BODY_LIMIT_BYTES);
+      } catch (error) {
+        if (!(error instanceof WebhookBodyTooLargeError)) throw error;
+        return new Response(error.message, { status: 413, headers: { connection: "close" } });
+      }
+      const answer = await acknowledge(expectedTopic, request.method, request.headers, body);
       return answer.status === 200
         ? new Response(null, { status: 200, headers: { "x-cohort-webhook": answer.outcome ?? "recorded" } })
         : new Response(answer.body, { status: answer.status });

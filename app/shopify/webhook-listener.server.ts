@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebhookReceiver } from "./receive-webhook.server.js";
+import { readNodeBodyWithin, WEBHOOK_BODY_LIMIT_BYTES, WebhookBodyTooLargeError } from "./webhook-body-limit.js";
 import type { HeaderSource } from "./webhook-verification.js";
 
 /**
@@ -29,17 +30,6 @@ function headerSource(request: IncomingMessage): HeaderSource {
   };
 }
 
-function readBody(request: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.once("end", () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    request.once("error", reject);
-    // The sender gave up before the whole body arrived: nothing is recorded (no-op once the body has ended).
-    request.once("close", () => reject(new Error("The delivery was aborted before its body arrived")));
-  });
-}
-
 function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
   response.writeHead(status, {
     ...headers,
@@ -56,10 +46,15 @@ async function acknowledge(
   response: ServerResponse,
 ): Promise<void> {
   try {
-    const body = await readBody(request);
+    const body = await readNodeBodyWithin(request, WEBHOOK_BODY_LIMIT_BYTES);
     const answer = await receiver.acknowledge(topic, "POST", headerSource(request), body);
     send(response, answer.status, answer.body, answer.outcome ? { "x-cohort-webhook": answer.outcome } : {});
   } catch (error) {
+    if (error instanceof WebhookBodyTooLargeError) {
+      // Nothing read or recorded; the connection closes rather than receive the rest of the body.
+      send(response, 413, error.message, { connection: "close" });
+      return;
+    }
     // Not recorded (or its follow-up failed): Shopify retries, and a retry of a recorded event is a duplicate.
     console.error(`[cohort] webhook ${topic} failed:`, error);
     if (!response.headersSent) send(response, 500, "Unexpected Server Error");
