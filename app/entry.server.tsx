@@ -5,6 +5,7 @@ import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
 import { env } from "./env.server.js";
 import { addDocumentResponseHeaders } from "./shopify.server.js";
+import { preloadAppBridgeFrom } from "./shopify/app-bridge-preload.js";
 import { allowEmulatorFrameAncestor } from "./shopify/frame-ancestors.js";
 import "./background/web-process.server.js";
 
@@ -22,6 +23,8 @@ export default async function handleRequest(
   addDocumentResponseHeaders(request, responseHeaders);
   const emulatorUrl = env().SHOPIFY_EMULATOR_URL;
   if (emulatorUrl) allowEmulatorFrameAncestor(responseHeaders, emulatorUrl);
+  const appBridgeUrl = env().APP_BRIDGE_URL;
+  if (appBridgeUrl) preloadAppBridgeFrom(responseHeaders, appBridgeUrl);
   const userAgent = request.headers.get("user-agent");
   const callbackName = isbot(userAgent ?? "") ? "onAllReady" : "onShellReady";
 

@@ -15,6 +15,8 @@ describe.skipIf(!executablePath)("the app embedded in the local Shopify admin, i
   let browser: Browser;
   let page: Page;
   const requestsElsewhere: string[] = [];
+  const hintsElsewhere: string[] = [];
+  const loopbackOrigins = () => [new URL(stack.appUrl).origin, new URL(stack.emulator.url).origin];
 
   beforeAll(async () => {
     database = await freshDatabase("sqlite");
@@ -27,10 +29,16 @@ describe.skipIf(!executablePath)("the app embedded in the local Shopify admin, i
       viewport: { width: 1280, height: 800 },
       userAgent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
     });
-    const allowed = [new URL(stack.appUrl).origin, new URL(stack.emulator.url).origin];
+    const allowed = loopbackOrigins();
     page.on("request", (request) => {
       const origin = new URL(request.url()).origin;
       if (!allowed.includes(origin) && !request.url().startsWith("data:")) requestsElsewhere.push(request.url());
+    });
+    // A preload or preconnect hint may be dropped by the browser before it shows as a request: read the hints too.
+    page.on("response", (response) => {
+      for (const [, target] of (response.headers()["link"] ?? "").matchAll(/<([^>]+)>/g)) {
+        if (!allowed.includes(new URL(target!, response.url()).origin)) hintsElsewhere.push(`Link: ${target}`);
+      }
     });
     // Nothing may leave this machine: requests to any other origin are aborted (and reported below).
     await page.route("**/*", (route) => {
@@ -64,7 +72,17 @@ describe.skipIf(!executablePath)("the app embedded in the local Shopify admin, i
 
     mkdirSync("test-results", { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    expect(requestsElsewhere.filter((url) => !url.startsWith("https://cdn.shopify.com/"))).toEqual([]);
+    // In development nothing is requested outside loopback: not even a preload of Shopify's CDN.
+    const documentHints = await frame!.evaluate(() =>
+      Array.from(document.querySelectorAll<HTMLLinkElement | HTMLScriptElement>("link[href], script[src]"), (element) =>
+        "href" in element ? element.href : element.src,
+      ),
+    );
+    for (const target of documentHints) {
+      if (!loopbackOrigins().includes(new URL(target).origin)) hintsElsewhere.push(target);
+    }
+    expect(requestsElsewhere).toEqual([]);
+    expect(hintsElsewhere).toEqual([]);
   });
 
   it("given the embedded app, when it fetches its own data, then App Bridge's session token authenticates the request", async () => {
