@@ -6,7 +6,9 @@ import db from "./db.server.js";
 import { markShopInstalled } from "./db/shop/shops.server.js";
 import { env } from "./env.server.js";
 import { SHOPIFY_API_VERSION } from "./lib/api-version.js";
+import { createAdminAuthenticator } from "./shopify/admin-authentication.server.js";
 import { createEmulatorFetch } from "./shopify/emulator-routing.js";
+import { observeTokenExchanges } from "./shopify/token-exchange-outcomes.js";
 
 const config = env();
 
@@ -25,11 +27,15 @@ export function onShopAuthenticated(listener: ShopAuthenticatedListener): void {
   shopAuthenticatedListeners.add(listener);
 }
 
-// Against the local Shopify every call to https://<shop>.myshopify.com goes to the emulator; in production
-// this branch never runs and the library keeps Node's own fetch.
-if (config.SHOPIFY_EMULATOR_URL) {
-  setAbstractFetchFunc(createEmulatorFetch(config.SHOPIFY_EMULATOR_URL, globalThis.fetch));
-}
+// Against the local Shopify every call to https://<shop>.myshopify.com goes to the emulator; in production the
+// library keeps Node's own fetch. Either way, token exchanges Shopify refuses are noted (see admin authentication).
+setAbstractFetchFunc(
+  observeTokenExchanges(
+    config.SHOPIFY_EMULATOR_URL ? createEmulatorFetch(config.SHOPIFY_EMULATOR_URL, globalThis.fetch) : globalThis.fetch,
+  ),
+);
+
+const AUTH_PATH_PREFIX = "/auth";
 
 const shopify = shopifyApp({
   apiKey: config.SHOPIFY_API_KEY,
@@ -37,7 +43,7 @@ const shopify = shopifyApp({
   apiVersion: SHOPIFY_API_VERSION as ApiVersion,
   scopes: config.SCOPES.split(","),
   appUrl: config.SHOPIFY_APP_URL,
-  authPathPrefix: "/auth",
+  authPathPrefix: AUTH_PATH_PREFIX,
   sessionStorage: new PrismaSessionStorage(db),
   distribution: AppDistribution.AppStore,
   future: {
@@ -57,7 +63,14 @@ const shopify = shopifyApp({
 export default shopify;
 export const apiVersion = SHOPIFY_API_VERSION;
 export const addDocumentResponseHeaders = shopify.addDocumentResponseHeaders;
-export const authenticate = shopify.authenticate;
+export const authenticate = {
+  ...shopify.authenticate,
+  admin: createAdminAuthenticator(shopify.authenticate.admin, {
+    appUrl: config.SHOPIFY_APP_URL,
+    authPathPrefix: AUTH_PATH_PREFIX,
+    log: (line) => console.warn(line),
+  }),
+};
 export const unauthenticated = shopify.unauthenticated;
 export const login = shopify.login;
 export const registerWebhooks = shopify.registerWebhooks;

@@ -135,7 +135,36 @@ export function handleAccessTokenRequest(ctx: EmulatorContext, request: Emulator
   return oauthError(400, "unsupported_grant_type", `grant_type ${grantType ?? "(missing)"} is not supported`);
 }
 
+/** One request to the token endpoint, as a test sees it: which shop, which grant, what was answered. */
+export interface TokenRequestRecord {
+  shopDomain: string | null;
+  grantType: string | null;
+  requestedTokenType: string | null;
+  status: number;
+}
+
+const tokenRequestLogs = new WeakMap<EmulatorContext, TokenRequestRecord[]>();
+
+/** Every token-endpoint request this emulator answered, oldest first. */
+export function tokenRequestsOf(ctx: EmulatorContext): TokenRequestRecord[] {
+  let log = tokenRequestLogs.get(ctx);
+  if (!log) tokenRequestLogs.set(ctx, (log = []));
+  return log;
+}
+
+function answerAndLog(ctx: EmulatorContext, request: EmulatorRequest): EmulatorResponse {
+  const response = handleAccessTokenRequest(ctx, request);
+  const params = readTokenRequestParams(request);
+  tokenRequestsOf(ctx).push({
+    shopDomain: request.shopDomain ?? null,
+    grantType: params.grant_type ?? null,
+    requestedTokenType: params.requested_token_type ?? null,
+    status: response.status,
+  });
+  return response;
+}
+
 export function registerOAuth(router: Router, ctx: EmulatorContext): void {
-  router.add("POST", "/admin/oauth/access_token", (request) => handleAccessTokenRequest(ctx, request));
-  router.add("POST", "/admin/oauth/access_token.json", (request) => handleAccessTokenRequest(ctx, request));
+  router.add("POST", "/admin/oauth/access_token", (request) => answerAndLog(ctx, request));
+  router.add("POST", "/admin/oauth/access_token.json", (request) => answerAndLog(ctx, request));
 }
