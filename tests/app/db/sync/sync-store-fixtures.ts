@@ -112,3 +112,49 @@ export function orderSnapshot(
     })),
   };
 }
+
+export type Delivery =
+  | { type: "customers"; snapshots: CustomerFacts[] }
+  | { type: "orders"; snapshots: OrderFacts[] }
+  | { type: "deleteCustomer"; customerId: string };
+
+/** A random history of a shop: new and updated customers and orders, redeliveries, stale copies, deletions. */
+export function randomDeliveries(seed: number, steps: number): Delivery[] {
+  const random = randomSource(seed);
+  const customerIds = Array.from({ length: 8 }, (_, i) => bigId(7, i));
+  const orderIds = Array.from({ length: 30 }, (_, i) => bigId(5, i));
+  const sentOrders: OrderFacts[] = [];
+  const sentCustomers: CustomerFacts[] = [];
+  const deliveries: Delivery[] = [];
+  let clock = 10;
+  for (let step = 0; step < steps; step += 1) {
+    const roll = random.next();
+    if (roll < 0.25) {
+      const snapshots = Array.from({ length: 1 + random.int(3) }, () =>
+        customerSnapshot(random, random.pick(customerIds), (clock += 1)),
+      );
+      sentCustomers.push(...snapshots);
+      deliveries.push({ type: "customers", snapshots });
+    } else if (roll < 0.7) {
+      const snapshots = Array.from({ length: 1 + random.int(6) }, () =>
+        orderSnapshot(
+          random,
+          random.pick(orderIds),
+          random.chance(0.1) ? null : random.pick(customerIds),
+          (clock += 1),
+        ),
+      );
+      sentOrders.push(...snapshots);
+      deliveries.push({ type: "orders", snapshots });
+    } else if (roll < 0.85 && sentOrders.length > 0) {
+      // Redelivery: duplicates and older snapshots, possibly mixed in one batch.
+      const snapshots = Array.from({ length: 1 + random.int(4) }, () => random.pick(sentOrders));
+      deliveries.push({ type: "orders", snapshots });
+    } else if (roll < 0.95 && sentCustomers.length > 0) {
+      deliveries.push({ type: "customers", snapshots: [random.pick(sentCustomers)] });
+    } else {
+      deliveries.push({ type: "deleteCustomer", customerId: random.pick(customerIds) });
+    }
+  }
+  return deliveries;
+}

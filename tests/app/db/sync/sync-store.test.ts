@@ -7,7 +7,15 @@ import { computeCustomerMetrics, type CustomerMetricsFacts } from "../../../../a
 import type { CustomerFacts, OrderFacts } from "../../../../app/domain/sync/sync-records.js";
 import type { SyncStore } from "../../../../app/services/sync/ports.js";
 import { freshDatabase, providers, type TestDatabase } from "../../../helpers/databases.js";
-import { bigId, customerSnapshot, instant, orderSnapshot, randomSource } from "./sync-store-fixtures.js";
+import {
+  bigId,
+  customerSnapshot,
+  instant,
+  orderSnapshot,
+  randomDeliveries,
+  randomSource,
+  type Delivery,
+} from "./sync-store-fixtures.js";
 
 const SHOP = "a.myshopify.com";
 const OTHER_SHOP = "b.myshopify.com";
@@ -76,52 +84,6 @@ class Reference {
       .map((customer) => computeCustomerMetrics(customer, orders))
       .sort((a, b) => (a.customerId < b.customerId ? -1 : 1));
   }
-}
-
-type Delivery =
-  | { type: "customers"; snapshots: CustomerFacts[] }
-  | { type: "orders"; snapshots: OrderFacts[] }
-  | { type: "deleteCustomer"; customerId: string };
-
-/** A random history of a shop: new and updated customers and orders, redeliveries, stale copies, deletions. */
-function randomDeliveries(seed: number, steps: number): Delivery[] {
-  const random = randomSource(seed);
-  const customerIds = Array.from({ length: 8 }, (_, i) => bigId(7, i));
-  const orderIds = Array.from({ length: 30 }, (_, i) => bigId(5, i));
-  const sentOrders: OrderFacts[] = [];
-  const sentCustomers: CustomerFacts[] = [];
-  const deliveries: Delivery[] = [];
-  let clock = 10;
-  for (let step = 0; step < steps; step += 1) {
-    const roll = random.next();
-    if (roll < 0.25) {
-      const snapshots = Array.from({ length: 1 + random.int(3) }, () =>
-        customerSnapshot(random, random.pick(customerIds), (clock += 1)),
-      );
-      sentCustomers.push(...snapshots);
-      deliveries.push({ type: "customers", snapshots });
-    } else if (roll < 0.7) {
-      const snapshots = Array.from({ length: 1 + random.int(6) }, () =>
-        orderSnapshot(
-          random,
-          random.pick(orderIds),
-          random.chance(0.1) ? null : random.pick(customerIds),
-          (clock += 1),
-        ),
-      );
-      sentOrders.push(...snapshots);
-      deliveries.push({ type: "orders", snapshots });
-    } else if (roll < 0.85 && sentOrders.length > 0) {
-      // Redelivery: duplicates and older snapshots, possibly mixed in one batch.
-      const snapshots = Array.from({ length: 1 + random.int(4) }, () => random.pick(sentOrders));
-      deliveries.push({ type: "orders", snapshots });
-    } else if (roll < 0.95 && sentCustomers.length > 0) {
-      deliveries.push({ type: "customers", snapshots: [random.pick(sentCustomers)] });
-    } else {
-      deliveries.push({ type: "deleteCustomer", customerId: random.pick(customerIds) });
-    }
-  }
-  return deliveries;
 }
 
 async function deliver(store: SyncStore, shop: string, deliveries: Delivery[], reference: Reference) {

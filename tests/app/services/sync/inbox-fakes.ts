@@ -34,46 +34,53 @@ export class MemorySyncStore implements SyncStore, OrderDeletionStore {
     return table;
   }
 
-  private upsert<T extends { id: string; updatedAt: string }>(table: Map<string, T>, records: T[]) {
-    let written = 0;
-    let stale = 0;
+  /** One snapshot per id: the newest by updatedAt, the later in the batch on a tie (as the real writers keep). */
+  private newestById<T extends { id: string; updatedAt: string }>(records: readonly T[]): T[] {
+    const byId = new Map<string, T>();
     for (const record of records) {
-      const known = table.get(record.id);
-      if (known && Date.parse(known.updatedAt) > Date.parse(record.updatedAt)) {
-        stale += 1;
-        continue;
-      }
-      table.set(record.id, record);
-      written += 1;
+      const current = byId.get(record.id);
+      if (!current || Date.parse(record.updatedAt) >= Date.parse(current.updatedAt)) byId.set(record.id, record);
     }
-    return { written, stale };
+    return [...byId.values()];
+  }
+
+  private isNewer(known: { updatedAt: string } | undefined, incoming: { updatedAt: string }): boolean {
+    return !known || Date.parse(incoming.updatedAt) >= Date.parse(known.updatedAt);
   }
 
   async upsertOrders(shop: string, incoming: OrderFacts[]): Promise<UpsertResult> {
     const table = this.table(this.orders, shop);
+    const deletedCustomers = this.deletedCustomers.get(shop) ?? new Set<string>();
+    const deletedOrders = this.deletedOrders.get(shop) ?? new Set<string>();
     const affected = new Set<string>();
-    const deleted = this.deletedCustomers.get(shop) ?? new Set<string>();
-    // An order of a deleted customer is kept detached, as the real store keeps it.
-    const orders = incoming.map((order) =>
-      order.customerId !== null && deleted.has(order.customerId) ? { ...order, customerId: null } : order,
-    );
-    for (const order of orders) {
-      const before = table.get(order.id)?.customerId;
-      if (before) affected.add(before);
-      if (order.customerId) affected.add(order.customerId);
+    let written = 0;
+    for (const order of this.newestById(incoming)) {
+      const known = table.get(order.id);
+      // A deleted order stays deleted; an older snapshot than the stored one is stale.
+      if (deletedOrders.has(order.id) || !this.isNewer(known, order)) continue;
+      // An order of an erased customer is kept without its customer and geography, as the real store keeps it.
+      const erased = order.customerId !== null && deletedCustomers.has(order.customerId);
+      table.set(
+        order.id,
+        erased ? { ...order, customerId: null, countryCode: null, provinceCode: null, city: null } : order,
+      );
+      written += 1;
+      if (!erased && order.customerId !== null) affected.add(order.customerId);
+      if (known?.customerId) affected.add(known.customerId);
     }
-    return { ...this.upsert(table, orders), affectedCustomerIds: [...affected] };
+    return { written, stale: incoming.length - written, affectedCustomerIds: [...affected].sort() };
   }
 
   async upsertCustomers(shop: string, incoming: CustomerFacts[]): Promise<UpsertResult> {
+    const table = this.table(this.customers, shop);
     const deleted = this.deletedCustomers.get(shop) ?? new Set<string>();
-    const customers = incoming.filter((customer) => !deleted.has(customer.id));
-    const result = this.upsert(this.table(this.customers, shop), customers);
-    return {
-      ...result,
-      stale: result.stale + incoming.length - customers.length,
-      affectedCustomerIds: customers.map((customer) => customer.id),
-    };
+    const written: string[] = [];
+    for (const customer of this.newestById(incoming)) {
+      if (deleted.has(customer.id) || !this.isNewer(table.get(customer.id), customer)) continue;
+      table.set(customer.id, customer);
+      written.push(customer.id);
+    }
+    return { written: written.length, stale: incoming.length - written.length, affectedCustomerIds: written.sort() };
   }
 
   /** Customers deleted (or redacted): a later snapshot of one is stale, as in the real store. */
@@ -81,6 +88,10 @@ export class MemorySyncStore implements SyncStore, OrderDeletionStore {
 
   async deleteCustomer(shop: string, customerId: string): Promise<void> {
     this.table(this.customers, shop).delete(customerId);
+    // Their orders stay, detached, as the real store keeps them.
+    for (const [id, order] of this.table(this.orders, shop)) {
+      if (order.customerId === customerId) this.table(this.orders, shop).set(id, { ...order, customerId: null });
+    }
     this.table(this.metrics, shop).delete(customerId);
     let deleted = this.deletedCustomers.get(shop);
     if (!deleted) this.deletedCustomers.set(shop, (deleted = new Set()));

@@ -183,7 +183,11 @@ describe("mapping the local Shopify's webhook payloads to facts", () => {
     await control.fireWebhook(SHOP, { topic: "customers/redact", customerId: customer.id });
     await emulator.webhooks.idle();
     const payload = capture.received.find((item) => item.topic === "customers/redact")?.body;
-    expect(mapCompliancePayload(payload)).toEqual({ customerId: String(customer.id), orderIds: [String(order.id)], requestId: null });
+    expect(mapCompliancePayload(payload)).toEqual({
+      customerId: String(customer.id),
+      orderIds: [String(order.id)],
+      requestId: null,
+    });
   });
 });
 
