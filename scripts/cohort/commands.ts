@@ -52,7 +52,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     async run({ positionals, values }) {
       const { sync } = await import("./sync.js");
       const only = values.only as SyncResource | undefined;
-      return sync(shopDomain(positionals[0]!), { resources: only ? [only] : SYNC_RESOURCES, full: values.full === true });
+      return sync(shopDomain(positionals[0]!), {
+        resources: only ? [only] : SYNC_RESOURCES,
+        full: values.full === true,
+      });
     },
   },
   {

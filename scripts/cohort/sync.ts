@@ -57,7 +57,10 @@ export async function sync(shop: string, options: SyncOptions): Promise<number> 
       throw new CliError(`${shop} is not available to Cohort: ${error.message}`, EXIT.shopUnavailable);
     }
     if (error instanceof CliError) throw error;
-    throw new CliError(`sync of ${shop} failed: ${error instanceof Error ? error.message : String(error)}`, EXIT.failed);
+    throw new CliError(
+      `sync of ${shop} failed: ${error instanceof Error ? error.message : String(error)}`,
+      EXIT.failed,
+    );
   } finally {
     await disconnectDatabase();
   }
