@@ -49,7 +49,7 @@ export function writeLocalEnvFile(path: string, variables: Record<string, string
  * Sets the variables of the `.env` at `path` that the environment lacks (unset or empty): what the shell sets wins.
  * A missing file sets nothing. Returns the names it set.
  */
-export function loadEnvFile(path: string, target: NodeJS.ProcessEnv = process.env): string[] {
+export function loadEnvFile(path: string, target: Record<string, string | undefined> = process.env): string[] {
   const text = readIfPresent(path);
   if (text === null) return [];
   const set: string[] = [];

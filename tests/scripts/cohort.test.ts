@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { applyMigrations } from "../../app/db/migrate.server.js";
+import { loopbackOnlyNodeOptions } from "../setup/loopback-only-options.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
 
 const ROOT = resolve(import.meta.dirname, "..", "..");
@@ -26,7 +27,7 @@ interface Run {
 }
 
 /**
- * A fresh shell: nothing of this process's environment but PATH and NODE_OPTIONS (the no-network guard), run in
+ * A fresh shell: nothing of this process's environment but PATH and the no-network guard (NODE_OPTIONS), run in
  * an empty directory whose `.env` the test writes. The app reads prisma/ and app/generated from the current
  * directory, as from the repository root under `npm run`: the directory links to them.
  */
@@ -53,7 +54,13 @@ function cohort(args: string[], options: { cwd: string; env?: Record<string, str
       [CLI, ...args],
       {
         cwd: options.cwd,
-        env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: process.env.NODE_OPTIONS ?? "", ...options.env },
+        env: {
+          PATH: process.env.PATH ?? "",
+          NODE_OPTIONS: loopbackOnlyNodeOptions(),
+          // Typed as required; development is what the app assumes when a fresh shell leaves it unset.
+          NODE_ENV: "development",
+          ...options.env,
+        },
         timeout: 25_000,
       },
       (error, stdout, stderr) => {

@@ -18,7 +18,7 @@ describe("the .env npm run dev writes for npm run cohort", () => {
     const path = envPath();
     expect(writeLocalEnvFile(path, local)).toBe("written");
 
-    const loaded: NodeJS.ProcessEnv = {};
+    const loaded: Record<string, string | undefined> = {};
     loadEnvFile(path, loaded);
 
     expect(loaded).toEqual(local);
@@ -43,7 +43,7 @@ describe("the .env npm run dev writes for npm run cohort", () => {
   it("given variables the shell sets, when the .env is loaded, then the shell's win and only unset or empty ones are filled", () => {
     const path = envPath();
     writeFileSync(path, 'A=from-file\nB=from-file\nC="with spaces # and a hash"\n');
-    const target: NodeJS.ProcessEnv = { A: "from-shell", B: "" };
+    const target: Record<string, string | undefined> = { A: "from-shell", B: "" };
 
     expect(loadEnvFile(path, target).sort()).toEqual(["B", "C"]);
     expect(target).toEqual({ A: "from-shell", B: "from-file", C: "with spaces # and a hash" });
