@@ -19,3 +19,7 @@ export class CliError extends Error {
     this.name = "CliError";
   }
 }
+
+export function unknownShop(shop: string): string {
+  return `unknown shop ${shop} — Cohort holds nothing about it (open the app in the shop's admin to install it)`;
+}

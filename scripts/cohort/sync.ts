@@ -3,7 +3,7 @@ import { backfillShop } from "../../app/background/backfill-runner.server.js";
 import { disconnectDatabase, isShopKnown, shopStatus } from "../../app/background/shop-status.server.js";
 import type { SyncResource } from "../../app/services/sync/ports.js";
 import { ShopUnavailableError } from "../../app/shopify/admin-client.server.js";
-import { CliError, EXIT } from "./exit-codes.js";
+import { CliError, EXIT, unknownShop } from "./exit-codes.js";
 import { formatShopStatus } from "./status-format.js";
 
 export interface SyncOptions {
@@ -21,7 +21,7 @@ export async function sync(shop: string, options: SyncOptions): Promise<number> 
   process.once("SIGINT", () => aborter.abort(new Error("Interrupted: run sync again to resume")));
   let started = false;
   try {
-    if (!(await isShopKnown(shop))) throw new CliError(`unknown shop ${shop}`, EXIT.shopUnavailable);
+    if (!(await isShopKnown(shop))) throw new CliError(unknownShop(shop), EXIT.shopUnavailable);
     for (const resource of options.resources) {
       const [result] = await backfillShop(shop, {
         resources: [resource],

@@ -156,7 +156,8 @@ describe("npm run cohort -- status", () => {
 
     const run = await cohort(["status", "unknown-shop"], { cwd });
 
-    expect(run.stderr.trim()).toBe("cohort: unknown shop unknown-shop.myshopify.com");
+    expect(lines(run.stderr)).toHaveLength(1);
+    expect(run.stderr).toMatch(/^cohort: unknown shop unknown-shop\.myshopify\.com\b/);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
   });
