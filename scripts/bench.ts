@@ -96,6 +96,7 @@ for (const size of sizes) {
       String(Math.max(100, Math.round(size / 5))),
       "--orders",
       String(size),
+      "--verbose", // the bench reads the offline token from the output
     ],
     (line) => {
       const seeded = / in (\d+) ms/.exec(line);

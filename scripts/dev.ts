@@ -1,12 +1,14 @@
 /**
  * `npm run dev`: the whole app on this machine, with no internet. Applies the embedded database's migrations,
  * starts the local Shopify with a demo store (about 2,000 customers and 10,000 orders, made once and kept in
- * data/emulator.db), installs the app into it, starts the app, and prints the local admin URL.
+ * data/emulator.db), installs the app into it, starts the app, and prints the local admin URL. Writes the app's
+ * local environment to .env, where `npm run cohort` reads it. `--verbose` also prints the shop's offline token.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { applyMigrations } from "../app/db/migrate.server.js";
+import { ENV_FILE_NAME, writeLocalEnvFile } from "./local-env-file.js";
 import { LOCAL_API_SECRET, localAppEnv, readAppToml, ROOT } from "./local-shopify.js";
 
 const { values } = parseArgs({
@@ -16,6 +18,7 @@ const { values } = parseArgs({
     shop: { type: "string", default: "demo" },
     customers: { type: "string", default: "2000" },
     orders: { type: "string", default: "10000" },
+    verbose: { type: "boolean", default: false },
   },
 });
 
@@ -57,6 +60,15 @@ process.on("SIGTERM", () => shutdown(0));
 const migrations = await applyMigrations(databaseUrl);
 console.log(`[dev] database ${databaseUrl}: ${migrations.applied.length} migration(s) applied`);
 
+const appEnv = localAppEnv({ appUrl, emulatorUrl, databaseUrl });
+const envFile = resolve(ROOT, ENV_FILE_NAME);
+const envFileWrite = writeLocalEnvFile(envFile, appEnv);
+console.log(
+  envFileWrite === "kept"
+    ? `[dev] ${ENV_FILE_NAME} was not written by npm run dev: kept as it is (npm run cohort reads it)`
+    : `[dev] the app's local environment is in ${ENV_FILE_NAME} (${envFileWrite}), for npm run cohort`,
+);
+
 const tsx = resolve(ROOT, "node_modules/.bin/tsx");
 const adminUrl = await new Promise<string>((resolveAdmin) => {
   run(
@@ -81,6 +93,7 @@ const adminUrl = await new Promise<string>((resolveAdmin) => {
       values.customers!,
       "--orders",
       values.orders!,
+      ...(values.verbose ? ["--verbose"] : []),
     ],
     {},
     (line) => {
@@ -93,7 +106,7 @@ const adminUrl = await new Promise<string>((resolveAdmin) => {
 run(
   resolve(ROOT, "node_modules/.bin/remix"),
   ["vite:dev", "--port", values["app-port"]!],
-  { ...localAppEnv({ appUrl, emulatorUrl, databaseUrl }), PORT: values["app-port"]! },
+  { ...appEnv, PORT: values["app-port"]! },
   (line) => {
     if (/Local:\s+http/.test(line)) {
       console.log(`\n  Cohort is running. Open the local Shopify admin:\n\n    ${adminUrl}\n`);

@@ -1,7 +1,8 @@
 /**
  * Runs the local Shopify from the command line:
  *   npx tsx tests/shopify-emulator/cli.ts --port 4500 --app-url http://localhost:3000 --api-key KEY --api-secret SECRET \
- *     --toml shopify.app.toml --db <file|:memory:> [--seed-shop demo --customers 2000 --orders 10000 --seed 1]
+ *     --toml shopify.app.toml --db <file|:memory:> [--seed-shop demo --customers 2000 --orders 10000 --seed 1] [--verbose]
+ * (--verbose also prints the seeded shop's offline access token)
  */
 import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     orders: { type: "string", default: "10000" },
     seed: { type: "string", default: "1" },
     plan: { type: "string" },
+    verbose: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
@@ -36,7 +38,7 @@ if (values.help) {
   console.log(
     readFileSync(new URL(import.meta.url), "utf8")
       .split("\n")
-      .slice(1, 4)
+      .slice(1, 5)
       .join("\n"),
   );
   process.exit(0);
@@ -97,7 +99,11 @@ if (seedShop) {
     );
   }
   const installed = await client.install(domain);
-  console.log(`[shopify-emulator] app installed on ${domain}; offline token ${installed.accessToken}`);
+  // The token is a credential: it goes to the terminal (and its scrollback, CI logs) only when asked for.
+  console.log(
+    `[shopify-emulator] app installed on ${domain}` +
+      (values.verbose ? `; offline token ${installed.accessToken}` : " (--verbose prints its offline token)"),
+  );
   const handle = domain.replace(/\.myshopify\.com$/, "");
   console.log(`[shopify-emulator] admin: ${emulator.url}/store/${handle}/apps/${appHandle}`);
 }

@@ -115,3 +115,14 @@ export async function shopsAwaitingBackfill(
   }
   return awaiting.sort();
 }
+
+/** Whether Cohort holds anything about the shop: a Shop row, a session, sync state, or a webhook in the inbox. */
+export async function shopKnown(db: Database, domain: string): Promise<boolean> {
+  const found = await Promise.all([
+    db.shop.findUnique({ where: { domain }, select: { domain: true } }),
+    db.session.findFirst({ where: { shop: domain }, select: { id: true } }),
+    db.syncState.findFirst({ where: { shop: domain }, select: { shop: true } }),
+    db.webhookEvent.findFirst({ where: { shop: domain }, select: { id: true } }),
+  ]);
+  return found.some((row) => row !== null);
+}

@@ -22,3 +22,8 @@ export class ShopifyGraphqlError extends Error {
  * marks it installed: work resumes, unapplied webhooks included (they wait in the inbox meanwhile).
  */
 export type ShopAccessRevoked = (shop: string, reason: string) => Promise<void>;
+
+/** The shops Cohort holds anything about: it installed the app there, or it keeps sync state or webhooks of it. */
+export interface ShopDirectory {
+  isKnown(shop: string): Promise<boolean>;
+}
