@@ -103,13 +103,42 @@ const adminUrl = await new Promise<string>((resolveAdmin) => {
   );
 });
 
+/**
+ * Opens the app once in the demo shop's admin, as the merchant's first visit would: the token exchange installs
+ * Cohort on the shop and starts its backfill, so the demo has synced data (and `npm run cohort -- status`
+ * answers) before anyone opens a browser.
+ */
+async function openAppOnce(shopHandle: string): Promise<void> {
+  const shop = `${shopHandle}.myshopify.com`;
+  const minted = await fetch(`${emulatorUrl}/_emulator/shops/${shopHandle}/session-token`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{}",
+  });
+  const { token } = (await minted.json()) as { token: string };
+  const host = Buffer.from(`admin.shopify.com/store/${shopHandle}`).toString("base64").replace(/=+$/, "");
+  const params = new URLSearchParams({ embedded: "1", shop, host, id_token: token, locale: "en" });
+  const response = await fetch(`${appUrl}/app?${params}`, {
+    // A browser's user agent: Shopify's library answers bots with 410.
+    headers: { "user-agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0.0.0 Safari/537.36 cohort-dev" },
+  });
+  await response.arrayBuffer();
+  console.log(
+    response.ok
+      ? `[dev] opened Cohort once in ${shop}'s admin: installed, backfill started`
+      : `[dev] opening Cohort in ${shop}'s admin answered ${response.status}; open the admin URL to install it`,
+  );
+}
+
 run(
   resolve(ROOT, "node_modules/.bin/remix"),
   ["vite:dev", "--port", values["app-port"]!],
   { ...appEnv, PORT: values["app-port"]! },
   (line) => {
     if (/Local:\s+http/.test(line)) {
-      console.log(`\n  Cohort is running. Open the local Shopify admin:\n\n    ${adminUrl}\n`);
+      openAppOnce(values.shop!)
+        .catch((error: unknown) => console.error(`[dev] could not open Cohort in the admin: ${String(error)}`))
+        .finally(() => console.log(`\n  Cohort is running. Open the local Shopify admin:\n\n    ${adminUrl}\n`));
     }
   },
 );
