@@ -3,7 +3,9 @@ import { CAPTURES_DIR, capturesAvailable } from "../helpers/captures.js";
 import { readBaseline } from "./baseline.js";
 import { compareSlices, matcherAccepts } from "./compare.js";
 import { replayAll } from "./replay.js";
+import { FAILURE_NOTES } from "./failure-notes.js";
 import { describeFailure } from "./report.js";
+import { DOMAINS_COHORT_USES, UNIMPLEMENTED_NOTES } from "./unimplemented-notes.js";
 
 const available = capturesAvailable();
 if (!available) console.warn(`[parity] Shopify captures not found at ${CAPTURES_DIR}: replay tests skipped.`);
@@ -62,5 +64,22 @@ describe.skipIf(!available)("parity with real Shopify captures", () => {
       .filter((result) => result.outcome !== "passed")
       .map((result) => `${result.id}: ${describeFailure(result)}`);
     expect(regressions).toEqual([]);
+  }, 60_000);
+
+  it("given every scenario in the domains Cohort uses, when replayed, then each passes or has a recorded verdict", async () => {
+    const results = await replayAll(CAPTURES_DIR);
+    const used: readonly string[] = DOMAINS_COHORT_USES;
+    const untriaged = results
+      .filter((result) => used.includes(result.domain))
+      .filter((result) =>
+        result.outcome === "failed"
+          ? !FAILURE_NOTES[result.id]
+          : result.outcome === "not-yet-implemented" && !UNIMPLEMENTED_NOTES[result.id],
+      )
+      .map((result) => `${result.id} (${result.outcome})`);
+    expect(untriaged).toEqual([]);
+    const known = new Set(results.map((result) => result.id));
+    const stale = Object.keys(UNIMPLEMENTED_NOTES).filter((id) => !known.has(id));
+    expect(stale, "notes for scenarios that no longer exist").toEqual([]);
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 /** Tables and the markdown report of a parity run. */
 import type { ScenarioResult } from "./replay.js";
+import type { UnimplementedNote } from "./unimplemented-notes.js";
 
 export interface DomainCounts {
   domain: string;
@@ -67,6 +68,7 @@ export function markdownReport(
   results: readonly ScenarioResult[],
   notes: Readonly<Record<string, FailureNote>>,
   durationMs: number,
+  unimplementedNotes: Readonly<Record<string, UnimplementedNote>> = {},
 ): string {
   const rows = countsByDomain(results);
   const lines: string[] = [
@@ -110,7 +112,8 @@ export function markdownReport(
   for (const result of results.filter((r) => r.outcome === "passed")) lines.push(`- ${result.id} (${result.file})`);
   lines.push("", "## Not yet implemented", "");
   for (const result of results.filter((r) => r.outcome === "not-yet-implemented")) {
-    lines.push(`- ${result.id}: ${result.reason ?? ""}`);
+    const note = unimplementedNotes[result.id];
+    lines.push(`- ${result.id}: ${result.reason ?? ""}${note ? ` — **${note.kind}**: ${note.why}` : ""}`);
   }
   const costMismatches = results.flatMap((result) =>
     result.costChecks.filter((check) => !check.matches).map((check) => ({ result, check })),
@@ -139,7 +142,8 @@ export function markdownReport(
     "```",
     "",
     "`npm run parity` exits non-zero only when a scenario listed in `tests/parity/baseline.json` no longer passes.",
-    "Failure verdicts are recorded in `tests/parity/failure-notes.ts`.",
+    "Failure verdicts are recorded in `tests/parity/failure-notes.ts`, and why a scenario is not replayed yet in",
+    "`tests/parity/unimplemented-notes.ts` (required for the domains Cohort uses; a test checks).",
     "",
   );
   return lines.join("\n");

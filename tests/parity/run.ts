@@ -10,6 +10,7 @@ import { readBaseline, writeBaseline } from "./baseline.js";
 import { FAILURE_NOTES } from "./failure-notes.js";
 import { replayAll } from "./replay.js";
 import { consoleTable, describeFailure, markdownReport } from "./report.js";
+import { UNIMPLEMENTED_NOTES } from "./unimplemented-notes.js";
 
 const REPORT_PATH = join(import.meta.dirname, "..", "..", "docs", "parity-report.md");
 
@@ -28,7 +29,7 @@ async function main(): Promise<number> {
     const note = FAILURE_NOTES[result.id];
     console.log(`FAILED ${result.id}: ${describeFailure(result)}${note ? ` [${note.kind}]` : ""}`);
   }
-  writeFileSync(REPORT_PATH, markdownReport(results, FAILURE_NOTES, duration));
+  writeFileSync(REPORT_PATH, markdownReport(results, FAILURE_NOTES, duration, UNIMPLEMENTED_NOTES));
   console.log(`\nReport: docs/parity-report.md (${(duration / 1000).toFixed(1)} s)`);
 
   const passing = results.filter((r) => r.outcome === "passed").map((r) => r.id);
