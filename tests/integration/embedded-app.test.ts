@@ -157,11 +157,21 @@ describe.each(await providers())("the embedded app against the local Shopify, on
     const { processedCount: backfilled } = await waitFor(() =>
       db.syncState.findFirst({ where: { shop: SHOP, resource: "customers", status: "completed" } }),
     );
+    // Customers of earlier tests may still be on their way (webhook, then worker): count once they have landed.
+    const settled = async () => {
+      await stack.emulator.webhooks.idle();
+      await waitFor(
+        async () => (await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })) === 0,
+        30_000,
+      );
+    };
+    await settled();
     const held = await db.syncedCustomer.count({ where: { shop: SHOP } });
     for (const name of ["Ada", "Grace", "Edsger"]) {
       await stack.control.createCustomer(SHOP, { email: `${name.toLowerCase()}@example.com`, firstName: name });
     }
-    await waitFor(async () => ((await db.syncedCustomer.count({ where: { shop: SHOP } })) === held + 3 ? true : null));
+    await settled();
+    expect(await db.syncedCustomer.count({ where: { shop: SHOP } })).toBe(held + 3);
     const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
     const html = await (await fetch(embeddedUrl(stack, token), { headers: BROWSER_HEADERS })).text();
     const customers = /data-testid="sync-customers">([^<]*)</.exec(html)?.[1] ?? html;
