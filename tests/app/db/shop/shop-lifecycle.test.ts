@@ -1,26 +1,13 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { createDatabase, type Database } from "../../../../app/db/client.server.js";
-import { applyMigrations } from "../../../../app/db/migrate.server.js";
+import { describe, expect, it } from "vitest";
+import type { Database } from "../../../../app/db/client.server.js";
 import { markShopInstalled, markShopUninstalled, updateShopScopes } from "../../../../app/db/shop/shops.server.js";
-import { freshDatabase, providers, type TestDatabase } from "../../../helpers/databases.js";
+import { providers } from "../../../helpers/databases.js";
+import { migratedDatabases } from "../../../helpers/migrated-databases.js";
 
 const SHOP = "lifecycle.myshopify.com";
 
-const opened: Array<{ database: TestDatabase; db: Database }> = [];
-afterAll(async () => {
-  for (const { database, db } of opened) {
-    await db.$disconnect();
-    await database.drop();
-  }
-});
-
-async function database(provider: "sqlite" | "postgresql"): Promise<Database> {
-  const fresh = await freshDatabase(provider);
-  await applyMigrations(fresh.url);
-  const db = createDatabase(fresh.url);
-  opened.push({ database: fresh, db });
-  return db;
-}
+const openDatabase = migratedDatabases();
+const database = async (provider: "sqlite" | "postgresql"): Promise<Database> => (await openDatabase(provider)).db;
 
 /** What a token exchange leaves: the offline session and the installation recorded (afterAuth). */
 async function authenticate(db: Database, scopes: string): Promise<void> {

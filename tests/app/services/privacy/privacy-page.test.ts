@@ -1,33 +1,20 @@
-import { afterAll, describe, expect, it } from "vitest";
-import { createDatabase, type Database } from "../../../../app/db/client.server.js";
-import { applyMigrations } from "../../../../app/db/migrate.server.js";
+import { describe, expect, it } from "vitest";
+import type { Database } from "../../../../app/db/client.server.js";
 import { prismaPrivacyRepository } from "../../../../app/db/privacy/privacy.server.js";
 import { prismaPrivacyRequests } from "../../../../app/db/privacy/privacy-requests.server.js";
 import { prismaInboxRepository } from "../../../../app/db/sync/inbox-repository.server.js";
 import { prismaWebhookInbox } from "../../../../app/db/sync/webhook-inbox.server.js";
 import { giveUpPrivacyRequest, loadPrivacyPage } from "../../../../app/services/privacy/privacy-page.js";
 import { InboxWorker } from "../../../../app/services/sync/inbox-worker.js";
-import { freshDatabase, providers, type TestDatabase } from "../../../helpers/databases.js";
+import { providers } from "../../../helpers/databases.js";
+import { migratedDatabases } from "../../../helpers/migrated-databases.js";
 import { MemorySyncStore } from "../sync/inbox-fakes.js";
 
 const SHOP = "privacy-page.myshopify.com";
 const OTHER = "other-privacy.myshopify.com";
 
-const opened: Array<{ database: TestDatabase; db: Database }> = [];
-afterAll(async () => {
-  for (const { database, db } of opened) {
-    await db.$disconnect();
-    await database.drop();
-  }
-});
-
-async function database(provider: "sqlite" | "postgresql"): Promise<Database> {
-  const fresh = await freshDatabase(provider);
-  await applyMigrations(fresh.url);
-  const db = createDatabase(fresh.url);
-  opened.push({ database: fresh, db });
-  return db;
-}
+const openDatabase = migratedDatabases();
+const database = async (provider: "sqlite" | "postgresql"): Promise<Database> => (await openDatabase(provider)).db;
 
 async function recordRedact(db: Database, shop: string, eventId: string): Promise<void> {
   await prismaWebhookInbox(db).insertIfNew({

@@ -1,11 +1,10 @@
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
-import { createDatabase, type Database } from "../../../../app/db/client.server.js";
-import { applyMigrations } from "../../../../app/db/migrate.server.js";
+import { describe, expect, it } from "vitest";
 import { prismaOrderDeletion } from "../../../../app/db/sync/order-deletion.server.js";
 import { prismaSyncStore } from "../../../../app/db/sync/sync-store.server.js";
 import type { OrderDeletionStore, SyncStore } from "../../../../app/services/sync/ports.js";
-import { freshDatabase, providers, type TestDatabase } from "../../../helpers/databases.js";
+import { providers } from "../../../helpers/databases.js";
+import { migratedDatabases } from "../../../helpers/migrated-databases.js";
 import { bigId, randomDeliveries, randomSource, type Delivery } from "../../db/sync/sync-store-fixtures.js";
 import { MemorySyncStore } from "./inbox-fakes.js";
 
@@ -51,21 +50,12 @@ async function apply(store: Store, shop: string, operations: Operation[]): Promi
   return answers;
 }
 
-const opened: Array<{ database: TestDatabase; db: Database }> = [];
-afterAll(async () => {
-  for (const { database, db } of opened) {
-    await db.$disconnect();
-    await database.drop();
-  }
-});
+const openDatabase = migratedDatabases();
 
 describe.each(await providers())("MemorySyncStore against the real store on %s", (provider) => {
   it("given random histories, when applied to both, then every answer, the deleted orders and the metrics are the same", async () => {
-    const database = await freshDatabase(provider);
-    await applyMigrations(database.url);
-    const db = createDatabase(database.url);
-    opened.push({ database, db });
-    const real = prismaSyncStore(db, database.url);
+    const { db, url } = await openDatabase(provider);
+    const real = prismaSyncStore(db, url);
     const deletion = prismaOrderDeletion(db);
     const realStore: Store = Object.assign(Object.create(real) as SyncStore, {
       deleteOrders: deletion.deleteOrders.bind(deletion),
