@@ -26,13 +26,14 @@ import {
 } from "./segment-fields.js";
 import { parseIsoDate, parseIsoTime } from "./segment-dates.js";
 import { compareDecimals } from "./exact-decimal.js";
-import type {
-  ComparisonOperator,
-  FunctionArgument,
-  RelativeDateUnit,
-  SegmentCondition,
-  SegmentTree,
-  SegmentValue,
+import {
+  DATE_KEYWORDS,
+  type ComparisonOperator,
+  type FunctionArgument,
+  type RelativeDateUnit,
+  type SegmentCondition,
+  type SegmentTree,
+  type SegmentValue,
 } from "./segment-tree.js";
 
 /** Queries longer than this many bytes (UTF-8) are refused before parsing. */
@@ -406,9 +407,8 @@ class Parser {
         const keyword = token.text.toUpperCase();
         if (keyword === "TRUE" || keyword === "FALSE")
           return { token, value: { type: "boolean", value: keyword === "TRUE" } };
-        if (keyword === "TODAY" || keyword === "YESTERDAY") {
-          return { token, value: { type: "dateKeyword", keyword: keyword === "TODAY" ? "today" : "yesterday" } };
-        }
+        const dateKeyword = DATE_KEYWORDS.find((candidate) => candidate.toUpperCase() === keyword);
+        if (dateKeyword !== undefined) return { token, value: { type: "dateKeyword", keyword: dateKeyword } };
         if (keyword === "NULL") return { token, value: { type: "null" } };
         return this.fail(
           token,

@@ -5,12 +5,13 @@ import {
   SEGMENT_FIELDS,
   type SegmentField,
 } from "../../../../app/domain/segments/segment-fields.js";
-import type {
-  ComparisonOperator,
-  FunctionArgument,
-  SegmentCondition,
-  SegmentTree,
-  SegmentValue,
+import {
+  DATE_KEYWORDS,
+  type ComparisonOperator,
+  type FunctionArgument,
+  type SegmentCondition,
+  type SegmentTree,
+  type SegmentValue,
 } from "../../../../app/domain/segments/segment-tree.js";
 
 const COMPARISONS: readonly string[] = ["=", "!=", ">", ">=", "<", "<="];
@@ -40,7 +41,7 @@ const dateValue: fc.Arbitrary<SegmentValue> = fc.oneof(
   }),
   fc.record({
     type: fc.constant("dateKeyword" as const),
-    keyword: fc.constantFrom("today" as const, "yesterday" as const),
+    keyword: fc.constantFrom(...DATE_KEYWORDS),
   }),
   fc
     .tuple(
