@@ -20,6 +20,7 @@ export function checkSegmentTree(input: unknown): SegmentTreeCheck {
           code: "INVALID_VALUE",
           message: `Not a segment tree: ${shape.error.issues[0]?.message ?? "invalid"}`,
           position: { offset: 0, line: 1, column: 0 },
+          hint: "store trees made by the parser or checked by SegmentTreeSchema",
         },
       ],
     };
