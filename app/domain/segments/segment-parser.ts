@@ -232,6 +232,16 @@ class Parser {
       const andToken = this.next();
       if (!this.isKeyword(andToken, "AND")) this.fail(andToken, undefined, undefined, "write BETWEEN low AND high");
       const high = this.parseValue(field, args);
+      for (const bound of [low, high]) {
+        if (bound.value.type === "boolean") {
+          this.fieldError(
+            bound.token,
+            "INVALID_VALUE",
+            "BETWEEN takes numbers, not true or false.",
+            "use = true or = false",
+          );
+        }
+      }
       return { kind: "between", ...subject, low: low.value, high: high.value };
     }
     if (this.isKeyword(operatorToken, "IS")) {
@@ -260,6 +270,14 @@ class Parser {
       const operator = operatorToken.text as ComparisonOperator;
       this.checkOperator(field, operator, operatorToken);
       const value = this.parseValue(field, args);
+      if (value.value.type === "boolean" && operator !== "=" && operator !== "!=") {
+        this.fieldError(
+          operatorToken,
+          "INVALID_OPERATOR",
+          `${quoted(operator)} cannot compare true or false.`,
+          "use = or !=",
+        );
+      }
       return { kind: "comparison", ...subject, operator, value: value.value };
     }
     return this.fail(

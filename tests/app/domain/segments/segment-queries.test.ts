@@ -6,6 +6,8 @@ import { SegmentTreeSchema, type SegmentTree } from "../../../../app/domain/segm
 import { computeShopThresholds } from "../../../../app/domain/segments/shop-thresholds.js";
 import { SEGMENT_FIELDS } from "../../../../app/domain/segments/segment-fields.js";
 import { NOW, STORE, TIME_ZONE } from "./hand-made-store.js";
+import fc from "fast-check";
+import { segmentTreeArbitrary } from "./segment-tree-arbitrary.js";
 
 /** Shopify-syntax queries in canonical form, with the hand-made store's expected members (hand-made-store.ts). */
 const CASES: [query: string, members: string[]][] = [
@@ -137,5 +139,17 @@ describe("segment queries on the hand-made store", () => {
 
   it("given a quoted date on a date field, then it is read as that date", () => {
     expect(printSegmentTree(parsed("first_order_date < '2025-01-31'"))).toBe("first_order_date < 2025-01-31");
+  });
+
+  it("given random valid trees, then the evaluator answers for every customer and NOT selects the complement", () => {
+    const everyone = STORE.map((customer) => customer.customerId).sort();
+    fc.assert(
+      fc.property(segmentTreeArbitrary, (tree) => {
+        const members = segmentMembers(tree, context);
+        const complement = segmentMembers({ kind: "not", child: tree }, context);
+        expect([...members, ...complement].sort()).toEqual(everyone);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
