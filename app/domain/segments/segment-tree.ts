@@ -127,7 +127,10 @@ export type AndNode = Extract<SegmentTree, { kind: "and" }>;
 export type OrNode = Extract<SegmentTree, { kind: "or" }>;
 export type NotNode = Extract<SegmentTree, { kind: "not" }>;
 
-/** `and`/`or` have at least two children (the parser flattens `a AND (b AND c)` only when written without parentheses). */
+/**
+ * `and`/`or` have at least two children. `a AND b AND c` is one `and` of three; `a AND (b AND c)` keeps the group
+ * as a nested `and`, so the printer can give back the parentheses.
+ */
 export const SegmentTreeSchema: z.ZodType<SegmentTree> = z.lazy(() =>
   z.union([
     ComparisonSchema,
