@@ -38,6 +38,8 @@ import {
 
 /** Queries longer than this many bytes (UTF-8) are refused before parsing. */
 export const MAX_QUERY_BYTES = 10_000;
+/** Deeper nesting is refused rather than risk the call stack (the parser and printer recurse per level). */
+export const MAX_NESTING = 100;
 
 export type SegmentParseResult = { ok: true; tree: SegmentTree } | { ok: false; errors: SegmentQueryError[] };
 
@@ -62,6 +64,7 @@ function quoted(text: string): string {
 
 class Parser {
   private index = 0;
+  private depth = 0;
   private readonly tokens: Token[];
   readonly fieldErrors: SegmentQueryError[] = [];
 
@@ -152,6 +155,18 @@ class Parser {
 
   private parseUnary(): SegmentTree {
     const token = this.peek();
+    this.depth += 1;
+    try {
+      if (this.depth > MAX_NESTING) {
+        this.fail(token, "TOO_DEEPLY_NESTED", `groups and NOTs are nested more than ${MAX_NESTING} deep.`);
+      }
+      return this.parseUnaryAt(token);
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  private parseUnaryAt(token: Token): SegmentTree {
     if (this.isKeyword(token, "NOT")) {
       this.next();
       return { kind: "not", child: this.parseUnary() };

@@ -5,6 +5,7 @@
 export type SegmentQueryErrorCode =
   | "EMPTY_QUERY"
   | "QUERY_TOO_LONG"
+  | "TOO_DEEPLY_NESTED"
   | "UNEXPECTED_TOKEN"
   | "UNEXPECTED_END"
   | "UNBALANCED_PARENTHESES"
@@ -44,6 +45,7 @@ export function positionAt(text: string, offset: number): SourcePosition {
 const DEFAULT_HINTS: Record<SegmentQueryErrorCode, string> = {
   EMPTY_QUERY: "add a condition such as number_of_orders > 0",
   QUERY_TOO_LONG: "split it into smaller segments",
+  TOO_DEEPLY_NESTED: "remove parentheses or NOTs that are not needed",
   UNEXPECTED_TOKEN: "write conditions as field operator value, joined with AND or OR",
   UNEXPECTED_END: "finish the condition: field operator value",
   UNBALANCED_PARENTHESES: "every '(' needs a matching ')'",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_QUERY_BYTES, parseSegmentQuery } from "../../../../app/domain/segments/segment-parser.js";
+import { MAX_NESTING, MAX_QUERY_BYTES, parseSegmentQuery } from "../../../../app/domain/segments/segment-parser.js";
 import type { SegmentQueryError } from "../../../../app/domain/segments/segment-query-error.js";
 
 function errorsOf(query: string): SegmentQueryError[] {
@@ -170,6 +170,14 @@ describe("segment query errors", () => {
       position: { column: 21 },
       hint: "did you mean `AND`?",
     });
+  });
+
+  it("given groups nested deeper than the limit, then TOO_DEEPLY_NESTED instead of a stack overflow", () => {
+    const deep = `${"(".repeat(3000)}number_of_orders > 1${")".repeat(3000)}`;
+    expect(onlyError(deep)).toMatchObject({ code: "TOO_DEEPLY_NESTED", position: { column: MAX_NESTING } });
+    expect(onlyError(`${"NOT ".repeat(2000)}number_of_orders > 1`).code).toBe("TOO_DEEPLY_NESTED");
+    const fine = `${"(".repeat(MAX_NESTING - 1)}number_of_orders > 1${")".repeat(MAX_NESTING - 1)}`;
+    expect(parseSegmentQuery(fine).ok).toBe(true);
   });
 
   it("given a query over 10 kB, then it is refused before parsing", () => {
