@@ -49,6 +49,12 @@ export interface InboxWorkerDeps {
    * when they are released.
    */
   onAccessRevoked?: ShopAccessRevoked;
+  /**
+   * Told which customers' facts a batch changed (deleted customers included), with the events it applied, once the
+   * facts and metrics are written and before the events are marked processed: segments re-evaluate those customers.
+   * If it fails, the events fail and are retried (applying them again changes nothing).
+   */
+  onCustomersChanged?: (shop: string, customerIds: string[], eventIds: string[]) => Promise<void>;
   workerId: string;
   batchSize?: number;
   /** How long a claim holds; a pass still running renews it every third of that. */
@@ -216,7 +222,14 @@ export class InboxWorker {
       awaitingOrders.length = 0;
       if (collected.length > 0) {
         try {
-          await this.applyBatch(shop, batch);
+          const changed = await this.applyBatch(shop, batch);
+          if (changed.length > 0) {
+            await this.deps.onCustomersChanged?.(
+              shop,
+              changed,
+              collected.map((event) => event.id),
+            );
+          }
           await this.markProcessed(collected);
           applied += collected.length;
           for (const operationId of finishedOperations.splice(0)) {
@@ -365,7 +378,8 @@ export class InboxWorker {
     }
   }
 
-  private async applyBatch(shop: string, batch: ShopBatch): Promise<void> {
+  /** Writes the batch; returns the customers whose facts changed (deleted ones included). */
+  private async applyBatch(shop: string, batch: ShopBatch): Promise<string[]> {
     const { store, orderDeletions } = this.deps;
     const affected = new Set<string>();
     if (batch.customers.size > 0) {
@@ -390,5 +404,6 @@ export class InboxWorker {
       affected.delete(id);
     }
     if (affected.size > 0) await store.refreshMetrics(shop, [...affected]);
+    return [...affected, ...batch.deletedCustomers];
   }
 }

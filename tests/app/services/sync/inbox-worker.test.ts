@@ -157,6 +157,44 @@ describe("the inbox worker applying the local Shopify's webhooks", () => {
     expect(inbox.unprocessed()).toEqual([]);
   });
 
+  it("given a batch that changes customers, when applied, then the segments hear those customers and the events before the events are marked processed", async () => {
+    const inbox = new MemoryInbox();
+    inbox.insertIfNew(SHOP, "customers/delete", "e1", JSON.stringify({ id: 9 }));
+    inbox.insertIfNew(SHOP, "customers/delete", "e2", JSON.stringify({ id: 10 }));
+    const heard: Array<{ shop: string; customerIds: string[]; eventIds: string[]; unprocessed: number }> = [];
+    const worker = new InboxWorker({
+      inbox,
+      store: new MemorySyncStore(),
+      workerId: "w",
+      onCustomersChanged: async (shop, customerIds, eventIds) => {
+        heard.push({ shop, customerIds: [...customerIds].sort(), eventIds, unprocessed: inbox.unprocessed().length });
+      },
+    });
+    expect(await worker.runPass()).toMatchObject({ applied: 2 });
+    expect(heard).toEqual([
+      { shop: SHOP, customerIds: ["10", "9"], eventIds: inbox.rows.map((row) => row.id), unprocessed: 2 },
+    ]);
+  });
+
+  it("given the segments fail to hear a change, when the worker runs, then the events stay unprocessed and apply on the next pass", async () => {
+    const inbox = new MemoryInbox();
+    inbox.insertIfNew(SHOP, "customers/delete", "e1", JSON.stringify({ id: 9 }));
+    let failing = true;
+    const worker = new InboxWorker({
+      inbox,
+      store: new MemorySyncStore(),
+      workerId: "w",
+      onCustomersChanged: async () => {
+        if (failing) throw new Error("segments are away");
+      },
+    });
+    expect(await worker.runPass()).toMatchObject({ failed: 1, applied: 0 });
+    expect(inbox.rows[0]).toMatchObject({ processedAt: null, error: "Error: segments are away" });
+    failing = false;
+    expect(await worker.runPass()).toMatchObject({ applied: 1 });
+    expect(inbox.unprocessed()).toEqual([]);
+  });
+
   it("given an uninstalled shop, when the worker runs, then its sync events wait and only its compliance events are handled", async () => {
     const inbox = new MemoryInbox();
     inbox.insertIfNew(SHOP, "customers/delete", "e1", JSON.stringify({ id: 9 }));
