@@ -1,3 +1,5 @@
+import { formatMoney } from "../../domain/money.js";
+import { PERCENTILE_LEVELS, RFM_SCORE_LEVELS, type ShopThresholds } from "../../domain/segments/shop-thresholds.js";
 import type { Database } from "../client.server.js";
 import {
   bigintFromRow,
@@ -8,35 +10,17 @@ import {
 } from "./segment-dialect.server.js";
 
 /**
- * A shop's cut-offs of the ranked fields, computed by window functions in the database.
- *
- * - Spend percentile of a customer = floor(100 × #(customers of the shop with metrics whose netSpend is strictly
- *   less) / N), N = customers with metrics: 0..99.
- * - RFM scores 1..5 over the M customers with orderCount > 0: 1 + floor(5 × #(strictly worse) / M), where worse is
- *   an older lastOrderAt (recency), fewer orders (frequency), less netSpend (monetary).
- *
- * Both are monotone in their column, so each is held as thresholds: `spendPercentiles[p - 1]` is the smallest
- * netSpend among customers of percentile ≥ p (p = 1..99), null when none reaches p; the RFM lists hold the same for
- * scores 2..5. A customer's value then maps back to its rank: the largest p whose threshold is ≤ the value. For the
- * customers they were computed from this gives exactly the ranked value; a customer evaluated alone later (a
- * webhook) is placed among the shop as it was at the last full evaluation.
+ * A shop's cut-offs of the ranked fields (app/domain/segments/shop-thresholds.ts has the definitions and the
+ * reference), computed by window functions in the database: RANK() over the shop's CustomerMetrics, grouped by the
+ * rank so at most 100 rows come back, never one per customer.
  */
-export interface ShopThresholds {
-  computedAt: string;
-  customerCount: number;
-  /** Index p - 1 for percentile p = 1..99. */
-  spendPercentiles: Array<bigint | null>;
-  rfm: {
-    rankedCount: number;
-    /** Index s - 2 for score s = 2..5: the oldest lastOrderAt (ISO) of a score ≥ s. */
-    recency: Array<string | null>;
-    frequency: Array<number | null>;
-    monetary: Array<bigint | null>;
-  };
-}
+export const PERCENTILES = PERCENTILE_LEVELS;
+export const RFM_SCORES = RFM_SCORE_LEVELS;
 
-export const PERCENTILES = 99;
-export const RFM_SCORES = 5;
+export interface StoredShopThresholds {
+  computedAt: string;
+  thresholds: ShopThresholds;
+}
 
 /** Per rank (percentile or score) the smallest value holding it; thresholds are the minimum over ranks ≥ r. */
 function thresholdsFrom<V>(rows: Array<{ rank: number; least: V }>, lowest: number, highest: number): Array<V | null> {
@@ -82,13 +66,8 @@ async function rfmRows(db: Database, dialect: SegmentDialect, shop: string, colu
   );
 }
 
-/** Computes the shop's thresholds from its current metrics (four grouped window queries, ≤ 100 rows each). */
-export async function computeShopThresholds(
-  db: Database,
-  databaseUrl: string,
-  shop: string,
-  now: Date,
-): Promise<ShopThresholds> {
+/** Computes the shop's thresholds from its current metrics (grouped window queries, ≤ 100 rows each). */
+export async function computeShopThresholds(db: Database, databaseUrl: string, shop: string): Promise<ShopThresholds> {
   const dialect = segmentDialectFor(databaseUrl);
   const p = new Parameters(dialect);
   const counts = await db.$queryRawUnsafe<Array<{ n: unknown; ranked: unknown }>>(
@@ -97,10 +76,8 @@ export async function computeShopThresholds(
     ...p.values,
   );
   const rank = (row: RankRow) => Number(row.rank);
-  const percentiles = (await spendPercentileRows(db, dialect, shop)).map((row) => ({
-    rank: rank(row),
-    least: bigintFromRow(row.least),
-  }));
+  const money = (row: RankRow) => ({ rank: rank(row), least: formatMoney(bigintFromRow(row.least)) });
+  const percentiles = (await spendPercentileRows(db, dialect, shop)).map(money);
   const recency = (await rfmRows(db, dialect, shop, "lastOrderAt", dialect.provider === "sqlite")).map((row) => ({
     rank: rank(row),
     least: instantFromRow(row.least)!,
@@ -109,67 +86,52 @@ export async function computeShopThresholds(
     rank: rank(row),
     least: Number(row.least),
   }));
-  const monetary = (await rfmRows(db, dialect, shop, "netSpend", true)).map((row) => ({
-    rank: rank(row),
-    least: bigintFromRow(row.least),
-  }));
+  const monetary = (await rfmRows(db, dialect, shop, "netSpend", true)).map(money);
   return {
-    computedAt: now.toISOString(),
-    customerCount: Number(counts[0]?.n ?? 0),
-    spendPercentiles: thresholdsFrom(percentiles, 1, PERCENTILES),
-    rfm: {
-      rankedCount: Number(counts[0]?.ranked ?? 0),
-      recency: thresholdsFrom(recency, 2, RFM_SCORES),
-      frequency: thresholdsFrom(frequency, 2, RFM_SCORES),
-      monetary: thresholdsFrom(monetary, 2, RFM_SCORES),
-    },
+    populationSize: Number(counts[0]?.n ?? 0),
+    orderedCount: Number(counts[0]?.ranked ?? 0),
+    spendPercentile: thresholdsFrom(percentiles, 1, PERCENTILES),
+    recency: thresholdsFrom(recency, 2, RFM_SCORES),
+    frequency: thresholdsFrom(frequency, 2, RFM_SCORES),
+    monetary: thresholdsFrom(monetary, 2, RFM_SCORES),
   };
 }
 
-/** The rank of a value among thresholds starting at rank `lowest + 1`: the largest rank whose threshold is ≤ it. */
-export function rankOf<V extends bigint | number | string>(
-  value: V,
-  thresholds: ReadonlyArray<V | null>,
-  lowest: number,
-): number {
-  let rank = lowest;
-  thresholds.forEach((threshold, index) => {
-    if (threshold !== null && threshold <= value) rank = lowest + 1 + index;
-  });
-  return rank;
-}
+type StoredRfm = Pick<ShopThresholds, "orderedCount" | "recency" | "frequency" | "monetary">;
 
-interface StoredRfm {
-  rankedCount: number;
-  recency: Array<string | null>;
-  frequency: Array<number | null>;
-  monetary: Array<string | null>;
-}
-
-const bigintOrNull = (value: string | null) => (value === null ? null : BigInt(value));
-const textOrNull = (value: bigint | null) => (value === null ? null : value.toString());
-
-export async function saveShopThresholds(db: Database, shop: string, thresholds: ShopThresholds): Promise<void> {
-  const rfm: StoredRfm = { ...thresholds.rfm, monetary: thresholds.rfm.monetary.map(textOrNull) };
+export async function saveShopThresholds(
+  db: Database,
+  shop: string,
+  thresholds: ShopThresholds,
+  computedAt: Date,
+): Promise<void> {
+  const rfm: StoredRfm = {
+    orderedCount: thresholds.orderedCount,
+    recency: thresholds.recency,
+    frequency: thresholds.frequency,
+    monetary: thresholds.monetary,
+  };
   const data = {
-    computedAt: new Date(thresholds.computedAt),
-    customerCount: thresholds.customerCount,
-    spendPercentiles: JSON.stringify(thresholds.spendPercentiles.map(textOrNull)),
+    computedAt,
+    customerCount: thresholds.populationSize,
+    spendPercentiles: JSON.stringify(thresholds.spendPercentile),
     rfmScores: JSON.stringify(rfm),
   };
   await db.shopSegmentThresholds.upsert({ where: { shop }, create: { shop, ...data }, update: data });
 }
 
 /** The shop's thresholds as last computed, or null before its first full evaluation. */
-export async function readShopThresholds(db: Database, shop: string): Promise<ShopThresholds | null> {
+export async function readShopThresholds(db: Database, shop: string): Promise<StoredShopThresholds | null> {
   const row = await db.shopSegmentThresholds.findUnique({ where: { shop } });
   if (!row) return null;
   const rfm = JSON.parse(row.rfmScores) as StoredRfm;
   return {
     computedAt: row.computedAt.toISOString(),
-    customerCount: row.customerCount,
-    spendPercentiles: (JSON.parse(row.spendPercentiles) as Array<string | null>).map(bigintOrNull),
-    rfm: { ...rfm, monetary: rfm.monetary.map(bigintOrNull) },
+    thresholds: {
+      populationSize: row.customerCount,
+      spendPercentile: JSON.parse(row.spendPercentiles) as Array<string | null>,
+      ...rfm,
+    },
   };
 }
 
@@ -180,8 +142,8 @@ export async function refreshShopThresholds(
   shop: string,
   now: Date,
 ): Promise<ShopThresholds> {
-  const thresholds = await computeShopThresholds(db, databaseUrl, shop, now);
-  await saveShopThresholds(db, shop, thresholds);
+  const thresholds = await computeShopThresholds(db, databaseUrl, shop);
+  await saveShopThresholds(db, shop, thresholds, now);
   return thresholds;
 }
 

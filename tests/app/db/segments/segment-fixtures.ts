@@ -1,6 +1,9 @@
 import fc from "fast-check";
 import { createDatabase, type Database } from "../../../../app/db/client.server.js";
 import { applyMigrations } from "../../../../app/db/migrate.server.js";
+import { formatMoney } from "../../../../app/domain/money.js";
+import type { CustomerMetricsFacts, PurchaseKind } from "../../../../app/domain/sync/metrics.js";
+import type { MarketingState } from "../../../../app/domain/sync/sync-records.js";
 import { Parameters, segmentDialectFor } from "../../../../app/db/segments/segment-dialect.server.js";
 import { freshDatabase, type TestDatabase } from "../../../helpers/databases.js";
 
@@ -38,6 +41,7 @@ export interface MetricsRow {
   orderCount: number;
   netOrderCount: number;
   netSpend: bigint;
+  refundedAmount: bigint;
   averageOrderValue: bigint;
   firstOrderAt: string | null;
   lastOrderAt: string | null;
@@ -79,6 +83,7 @@ export function metricsRowArb(customerId: string): fc.Arbitrary<MetricsRow> {
       orderCount: fc.integer({ min: 0, max: 6 }),
       cancelled: fc.integer({ min: 0, max: 2 }),
       netSpend: fc.oneof(fc.constantFrom(0n, 100_000n, 250_000n), fc.bigInt({ min: -10_000n, max: 5_000_000n })),
+      refunded: fc.oneof(fc.constant(0n), fc.constantFrom(25_000n, 100_000n), fc.bigInt({ min: 0n, max: 2_000_000n })),
       first: instantArb,
       last: instantArb,
       refundCount: fc.integer({ min: 0, max: 3 }),
@@ -99,6 +104,7 @@ export function metricsRowArb(customerId: string): fc.Arbitrary<MetricsRow> {
         orderCount: r.orderCount,
         netOrderCount,
         netSpend: netOrderCount > 0 ? r.netSpend : 0n,
+        refundedAmount: netOrderCount > 0 ? r.refunded : 0n,
         averageOrderValue: netOrderCount > 0 ? r.netSpend / BigInt(netOrderCount) : 0n,
         firstOrderAt: hasOrders ? firstOrderAt : null,
         lastOrderAt: hasOrders ? lastOrderAt : null,
@@ -171,8 +177,8 @@ export async function insertMetrics(open: OpenDatabase, shop: string, rows: read
       p.integer(row.orderCount),
       p.integer(row.orderCount - row.netOrderCount),
       p.integer(row.netOrderCount),
-      p.integer(row.netSpend),
-      p.integer(0),
+      p.integer(row.netSpend + row.refundedAmount),
+      p.integer(row.refundedAmount),
       p.integer(row.netSpend),
       p.integer(row.averageOrderValue),
       instant(row.firstOrderAt),
@@ -225,4 +231,40 @@ export async function clearShop(open: OpenDatabase): Promise<void> {
   ]) {
     await open.db.$executeRawUnsafe(`DELETE FROM ${dialect.table(table)}`);
   }
+}
+
+/** The row as the domain sees a customer's metrics (what the reference evaluator reads). */
+export function metricsFacts(row: MetricsRow, purchases: readonly PurchaseRow[] = []): CustomerMetricsFacts {
+  return {
+    customerId: row.customerId,
+    orderCount: row.orderCount,
+    cancelledOrderCount: row.orderCount - row.netOrderCount,
+    netOrderCount: row.netOrderCount,
+    grossSpend: formatMoney(row.netSpend + row.refundedAmount),
+    refundedAmount: formatMoney(row.refundedAmount),
+    netSpend: formatMoney(row.netSpend),
+    averageOrderValue: formatMoney(row.averageOrderValue),
+    firstOrderAt: row.firstOrderAt,
+    lastOrderAt: row.lastOrderAt,
+    refundCount: row.refundCount,
+    discountCodeUseCount: row.discountCodeUseCount,
+    distinctDiscountCodeCount: Math.min(1, row.discountCodeUseCount),
+    emailMarketing: row.emailMarketing as MarketingState | null,
+    smsMarketing: row.smsMarketing as MarketingState | null,
+    tags: row.tags,
+    countryCode: row.countryCode,
+    provinceCode: row.provinceCode,
+    city: row.city,
+    purchases: purchases
+      .filter((purchase) => purchase.customerId === row.customerId)
+      .map((purchase) => ({
+        kind: purchase.kind as PurchaseKind,
+        key: purchase.key,
+        orderCount: purchase.orderCount,
+        quantity: purchase.quantity,
+        amount: formatMoney(purchase.amount),
+        firstAt: purchase.firstAt,
+        lastAt: purchase.lastAt,
+      })),
+  };
 }
