@@ -37,10 +37,11 @@ export type FieldSource =
   /** The customer's CustomerTag rows (case-insensitive, as Shopify compares tags). */
   | { kind: "tags" }
   /**
-   * The keys of the customer's CustomerPurchase rows of `purchaseKind` (e.g. "country": every country they ordered
-   * to), plus, when `includeCustomerColumn` is set, the customer's own CustomerMetrics column (their address).
+   * The customer's address as synced (Shopify's customer_countries/regions/cities test the customer's address):
+   * country = CustomerMetrics.countryCode, region = "<countryCode>-<provinceCode>" (as CustomerPurchase province
+   * keys are written, "US-CA"), city = CustomerMetrics.city; a missing part is an empty list.
    */
-  | { kind: "purchaseKeys"; purchaseKind: PurchaseKind; includeCustomerColumn?: MetricColumn }
+  | { kind: "address"; part: "country" | "region" | "city" }
   /** A score computed from the shop's thresholds (shop-thresholds.ts) over a CustomerMetrics column. */
   | { kind: "score"; score: ThresholdScore }
   /** The RFM group of the customer's three scores (rfm-groups.ts). */
@@ -194,24 +195,24 @@ export const SEGMENT_FIELDS: readonly SegmentField[] = [
     origin: "shopify",
     valueType: "stringList",
     operators: LIST,
-    source: { kind: "purchaseKeys", purchaseKind: "country", includeCustomerColumn: "countryCode" },
-    description: "ISO country codes of the customer's address and of their orders' shipping addresses.",
+    source: { kind: "address", part: "country" },
+    description: "The ISO country code of the customer's address (case-insensitive).",
   },
   {
     name: "customer_regions",
     origin: "shopify",
     valueType: "stringList",
     operators: LIST,
-    source: { kind: "purchaseKeys", purchaseKind: "province", includeCustomerColumn: "provinceCode" },
-    description: "Regions as country-province codes ('US-CA') of the customer's address and their orders.",
+    source: { kind: "address", part: "region" },
+    description: "The region of the customer's address as a country-province code ('US-CA').",
   },
   {
     name: "customer_cities",
     origin: "shopify",
     valueType: "stringList",
     operators: LIST,
-    source: { kind: "purchaseKeys", purchaseKind: "city", includeCustomerColumn: "city" },
-    description: "City names of the customer's address and their orders, compared case-insensitively.",
+    source: { kind: "address", part: "city" },
+    description: "The city of the customer's address, compared case-insensitively.",
   },
   {
     name: "email_subscription_status",
