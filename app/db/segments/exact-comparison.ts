@@ -32,24 +32,19 @@ export function isWhole(value: ExactDecimal): boolean {
 export const SQL_TRUE = "(1 = 1)";
 export const SQL_FALSE = "(1 = 0)";
 
+// No simplification: a part dropped from the text would leave its bound values behind, out of step with the
+// placeholders.
 export function not(sql: string): string {
-  if (sql === SQL_TRUE) return SQL_FALSE;
-  if (sql === SQL_FALSE) return SQL_TRUE;
   return `NOT (${sql})`;
 }
 
 export function and(parts: string[]): string {
-  if (parts.includes(SQL_FALSE)) return SQL_FALSE;
-  const kept = parts.filter((part) => part !== SQL_TRUE);
-  if (kept.length === 0) return SQL_TRUE;
-  return kept.length === 1 ? kept[0]! : `(${kept.join(" AND ")})`;
+  return parts.length === 1 ? parts[0]! : `(${parts.join(" AND ")})`;
 }
 
 export function or(parts: string[]): string {
-  if (parts.includes(SQL_TRUE)) return SQL_TRUE;
-  const kept = parts.filter((part) => part !== SQL_FALSE);
-  if (kept.length === 0) return SQL_FALSE;
-  return kept.length === 1 ? kept[0]! : `(${kept.join(" OR ")})`;
+  if (parts.length === 0) return SQL_FALSE;
+  return parts.length === 1 ? parts[0]! : `(${parts.join(" OR ")})`;
 }
 
 const SQL_OPERATORS: Record<ComparisonOperator, string> = {

@@ -64,6 +64,16 @@ const MONEY_SCALE = 4;
 /** Further than any order can be: keeps resolved dates valid whatever number a query holds. */
 const MAX_DAYS = 100_000n;
 
+/**
+ * The customer's own address as a one-element list (empty when the part is missing): a region is written
+ * "<country>-<province>" as CustomerPurchase province keys are, with an empty country when it is missing.
+ */
+const ADDRESS_PARTS: Record<"country" | "region" | "city", string> = {
+  country: `m."countryCode"`,
+  region: `CASE WHEN m."provinceCode" IS NULL THEN NULL ELSE COALESCE(m."countryCode", '') || '-' || m."provinceCode" END`,
+  city: `m."city"`,
+};
+
 const MEASURE_COLUMNS: Record<PurchaseMeasure, { column: string; scale: number }> = {
   orders: { column: "orderCount", scale: 0 },
   quantity: { column: "quantity", scale: 0 },
@@ -106,14 +116,9 @@ class SegmentCompiler {
         return this.metric(field, source.column, condition);
       case "tags":
         return this.list(condition, (value) => this.tagExists(value));
-      case "purchaseKeys":
+      case "address":
         return this.list(condition, (value) =>
-          or([
-            ...(source.includeCustomerColumn === undefined
-              ? []
-              : [this.foldedEquals(`m."${source.includeCustomerColumn}"`, value)]),
-            this.purchaseKeyExists(source.purchaseKind, value),
-          ]),
+          and([`${ADDRESS_PARTS[source.part]} IS NOT NULL`, this.foldedEquals(ADDRESS_PARTS[source.part], value)]),
         );
       case "score":
         return this.ranked(condition, (level) => scoreAtLeast(this.p, this.thresholds, source.score, level), {
@@ -232,15 +237,36 @@ class SegmentCompiler {
     return this.nullable(condition, HAS_SCORES, compared);
   }
 
+  /**
+   * A boolean compared as the reference orders booleans (equal or not): `=`/`<=` hold when equal, `!=`/`>` when
+   * not, `>=` always and `<` never.
+   */
+  private booleanComparison(condition: SegmentCondition, holds: string): string {
+    if (condition.kind !== "comparison") throw new SegmentSqlError(`${condition.field} takes = true or = false`);
+    const equal = this.boolean(condition.value) ? holds : not(holds);
+    switch (condition.operator) {
+      case "=":
+      case "<=":
+        return equal;
+      case "!=":
+      case ">":
+        return not(equal);
+      case ">=":
+        return SQL_TRUE;
+      case "<":
+        return SQL_FALSE;
+    }
+  }
+
   private rfmGroup(condition: SegmentCondition): string {
     if (condition.kind !== "comparison" || (condition.operator !== "=" && condition.operator !== "!=")) {
       throw new SegmentSqlError("rfm_group takes only = and !=");
     }
-    const name = this.stringText(condition.value).toUpperCase();
-    if (!(RFM_GROUP_NAMES as readonly string[]).includes(name)) {
-      throw new SegmentSqlError(`Unknown RFM group ${JSON.stringify(name)}`);
-    }
-    const inGroup = rfmGroupSql(this.p, this.thresholds, name as RfmGroupName, this.context.rfmGroups);
+    const name = this.stringText(condition.value);
+    // Group names compare exactly, as enum values do: another spelling names no group.
+    const inGroup = (RFM_GROUP_NAMES as readonly string[]).includes(name)
+      ? rfmGroupSql(this.p, this.thresholds, name as RfmGroupName, this.context.rfmGroups)
+      : SQL_FALSE;
     return condition.operator === "=" ? inGroup : not(inGroup);
   }
 
@@ -271,24 +297,12 @@ class SegmentCompiler {
       AND t."customerId" = m."customerId" AND ${this.foldedEquals('t."tag"', value)})`;
   }
 
-  private purchaseKeyExists(kind: PurchaseKind, value: string): string {
-    return `EXISTS (SELECT 1 FROM ${this.table("CustomerPurchase")} cp WHERE cp."shop" = m."shop"
-      AND cp."customerId" = m."customerId" AND cp."kind" = ${this.p.text(kind)}
-      AND ${this.foldedEquals('cp."key"', value)})`;
-  }
-
   // ---- derived -----------------------------------------------------------------------------------------------
 
   private derived(definition: DerivedMetric, condition: SegmentCondition): string {
     switch (definition) {
-      case "isRepeatCustomer": {
-        if (condition.kind !== "comparison" || (condition.operator !== "=" && condition.operator !== "!=")) {
-          throw new SegmentSqlError(`${condition.field} takes only = and !=`);
-        }
-        const repeat = `m."netOrderCount" >= 2`;
-        const wanted = this.boolean(condition.value) === (condition.operator === "=");
-        return wanted ? repeat : not(repeat);
-      }
+      case "isRepeatCustomer":
+        return this.booleanComparison(condition, `m."netOrderCount" >= 2`);
       case "discountCodeOrderShare":
         return this.fraction(condition, `m."discountCodeUseCount"`, `m."netOrderCount"`);
       case "refundRate":
@@ -338,34 +352,36 @@ class SegmentCompiler {
     const ids = args.get("id");
     if (ids === undefined) throw new SegmentSqlError(`${field.name} needs id:`);
     const since = args.get("date") ?? args.get("since");
-    const matching = [
-      `cp."shop" = m."shop"`,
-      `cp."customerId" = m."customerId"`,
-      `cp."kind" = ${this.p.text(kind)}`,
-      `cp."key" IN (${ids.values.map((value) => this.p.text(this.stringText(value))).join(", ")})`,
-      ...(since === undefined ? [] : [`cp."lastAt" >= ${this.p.instant(this.sinceInstant(since))}`]),
-    ].join(" AND ");
-    const from = `FROM ${this.table("CustomerPurchase")} cp WHERE ${matching}`;
+    // A function, not a string: each use binds its own values (a placeholder cannot be reused on SQLite).
+    const from = () => {
+      const matching = [
+        `cp."shop" = m."shop"`,
+        `cp."customerId" = m."customerId"`,
+        `cp."kind" = ${this.p.text(kind)}`,
+        `${this.fold('cp."key"')} IN (${ids.values.map((value) => this.p.text(foldAscii(this.stringText(value)))).join(", ")})`,
+        ...(since === undefined ? [] : [`cp."lastAt" >= ${this.p.instant(this.sinceInstant(since))}`]),
+      ].join(" AND ");
+      return `FROM ${this.table("CustomerPurchase")} cp WHERE ${matching}`;
+    };
 
-    const booleanResult =
-      (condition.kind === "comparison" && condition.value.type === "boolean") ||
-      !(field.function?.results ?? []).includes("count");
-    if (booleanResult) {
-      if (condition.kind !== "comparison" || (condition.operator !== "=" && condition.operator !== "!=")) {
-        throw new SegmentSqlError(`${field.name} takes = true or = false`);
-      }
-      const exists = `EXISTS (SELECT 1 ${from})`;
-      return this.boolean(condition.value) === (condition.operator === "=") ? exists : not(exists);
+    // Compared with true/false: whether any row matches; with a number: the sum of the measure over them.
+    if (condition.kind === "comparison" && condition.value.type === "boolean") {
+      return this.booleanComparison(condition, `EXISTS (SELECT 1 ${from()})`);
     }
-    const measureName = args.get("measure");
-    const measure = measureName === undefined ? "orders" : this.stringText(measureName.values[0]!);
-    if (!(PURCHASE_MEASURES as readonly string[]).includes(measure)) {
-      throw new SegmentSqlError(`Unknown measure ${JSON.stringify(measure)}`);
-    }
-    const { column, scale } = MEASURE_COLUMNS[measure as PurchaseMeasure];
-    const total = `COALESCE((SELECT SUM(cp."${column}") ${from}), 0)`;
+    const measureValue = args.get("measure")?.values[0];
+    const measure = measureValue?.type === "string" ? measureValue.value : "orders";
+    const { column, scale } =
+      MEASURE_COLUMNS[
+        (PURCHASE_MEASURES as readonly string[]).includes(measure) ? (measure as PurchaseMeasure) : "orders"
+      ];
     return this.ordered(condition, (operator, value) =>
-      scaledComparison(total, scale, operator, this.numberText(value), this.bindInteger),
+      scaledComparison(
+        `COALESCE((SELECT SUM(cp."${column}") ${from()}), 0)`,
+        scale,
+        operator,
+        this.numberText(value),
+        this.bindInteger,
+      ),
     );
   }
 
