@@ -268,3 +268,11 @@ export function metricsFacts(row: MetricsRow, purchases: readonly PurchaseRow[] 
       })),
   };
 }
+
+/** Removes the shop's synced metrics only (segments and their members stay): the store changes under them. */
+export async function clearMetrics(open: OpenDatabase): Promise<void> {
+  const dialect = segmentDialectFor(open.url);
+  for (const table of ["CustomerMetrics", "CustomerTag", "CustomerPurchase"]) {
+    await open.db.$executeRawUnsafe(`DELETE FROM ${dialect.table(table)}`);
+  }
+}
