@@ -6,6 +6,7 @@
  *   day before;
  * - `-Nd` is the date N days before today, `-Nw` 7·N days before, `-Nm` N calendar months before (the day clamped to
  *   the month's last: 31 March −1m is 28/29 February), `-Ny` N calendar years before (29 February → 28 February);
+ * - Shopify's named dates `7_days_ago`, `30_days_ago`, `90_days_ago`, `12_months_ago` are -7d, -30d, -90d, -12m;
  * - `2026-01-31` is that date; `2026-01-31T13:45:00` that wall-clock time;
  * - a date *resolves* to the instant its shop-local day starts (midnight; `resolveDate`), a date-time to its
  *   instant. A wall-clock time the zone skips (a DST gap) resolves to the first instant after the gap; one it repeats
@@ -144,7 +145,21 @@ export function calendarDateOf(value: DateValue, now: Date, timeZone: string): C
   const today = shopLocalDate(now, timeZone);
   switch (value.type) {
     case "dateKeyword":
-      return value.keyword === "today" ? today : addDays(today, -1);
+      switch (value.keyword) {
+        case "today":
+          return today;
+        case "yesterday":
+          return addDays(today, -1);
+        case "7_days_ago":
+          return addDays(today, -7);
+        case "30_days_ago":
+          return addDays(today, -30);
+        case "90_days_ago":
+          return addDays(today, -90);
+        case "12_months_ago":
+          return addMonths(today, -12);
+      }
+      break;
     case "relativeDate":
       if (value.unit === "d") return addDays(today, -value.amount);
       if (value.unit === "w") return addDays(today, -7 * value.amount);

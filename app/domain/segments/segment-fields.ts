@@ -39,7 +39,8 @@ export type FieldSource =
   /**
    * The customer's address as synced (Shopify's customer_countries/regions/cities test the customer's address):
    * country = CustomerMetrics.countryCode, region = "<countryCode>-<provinceCode>" (as CustomerPurchase province
-   * keys are written, "US-CA"), city = CustomerMetrics.city; a missing part is an empty list.
+   * keys are written, "US-CA"), city = CustomerMetrics.city, which also matches Shopify's city code
+   * "<countryCode>-<provinceCode>-<city without whitespace>"; a missing part is an empty list.
    */
   | { kind: "address"; part: "country" | "region" | "city" }
   /** A score computed from the shop's thresholds (shop-thresholds.ts) over a CustomerMetrics column. */
@@ -90,7 +91,8 @@ export interface SegmentField {
 const ORDERED: SegmentOperator[] = ["=", "!=", ">", ">=", "<", "<=", "BETWEEN"];
 const NULLABLE: SegmentOperator[] = ["IS NULL", "IS NOT NULL"];
 const EQUALITY: SegmentOperator[] = ["=", "!="];
-const LIST: SegmentOperator[] = ["CONTAINS", "NOT CONTAINS"];
+/** On a list, IS NULL means empty (no tags, no address), as Shopify's "doesn't exist". */
+const LIST: SegmentOperator[] = ["CONTAINS", "NOT CONTAINS", "IS NULL", "IS NOT NULL"];
 const PURCHASE_FUNCTION_OPERATORS: SegmentOperator[] = ["=", "!=", ">", ">=", "<", "<=", "BETWEEN"];
 
 const idArgument: FunctionArgumentSpec = { name: "id", valueType: "id", list: true, required: true };
@@ -212,7 +214,9 @@ export const SEGMENT_FIELDS: readonly SegmentField[] = [
     valueType: "stringList",
     operators: LIST,
     source: { kind: "address", part: "city" },
-    description: "The city of the customer's address, compared case-insensitively.",
+    description:
+      "The city of the customer's address: its name ('Toronto'), or Shopify's code " +
+      "'<country>-<province>-<city without spaces>' ('US-NY-NewYork'), compared case-insensitively.",
   },
   {
     name: "email_subscription_status",

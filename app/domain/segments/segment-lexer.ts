@@ -23,6 +23,8 @@ const SYMBOLS = ["!=", ">=", "<=", "=", ">", "<", "(", ")", ",", ":"] as const;
 const ABSOLUTE_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?)?/;
 const RELATIVE_DATE = /^-\d+[dwmy]/;
 const NUMBER = /^-?\d+(?:\.\d+)?/;
+/** Shopify's named dates that start with a digit (`30_days_ago`): words, not numbers. */
+const NAMED_DATE = /^\d+_(?:days|months)_ago/;
 const WORD = /^[A-Za-z_][A-Za-z0-9_.]*/;
 const WORD_CHARACTER = /[A-Za-z0-9_.]/;
 const WHITESPACE = /\s/;
@@ -77,6 +79,7 @@ export function tokenize(query: string): Token[] {
       token = readString(query, index);
     } else if (/[0-9-]/.test(character)) {
       token =
+        readLiteral(query, index, NAMED_DATE, "word") ??
         readLiteral(query, index, ABSOLUTE_DATE, "absoluteDate") ??
         readLiteral(query, index, RELATIVE_DATE, "relativeDate") ??
         readLiteral(query, index, NUMBER, "number");

@@ -26,17 +26,20 @@ import {
 } from "./segment-fields.js";
 import { parseIsoDate, parseIsoTime } from "./segment-dates.js";
 import { compareDecimals } from "./exact-decimal.js";
-import type {
-  ComparisonOperator,
-  FunctionArgument,
-  RelativeDateUnit,
-  SegmentCondition,
-  SegmentTree,
-  SegmentValue,
+import {
+  DATE_KEYWORDS,
+  type ComparisonOperator,
+  type FunctionArgument,
+  type RelativeDateUnit,
+  type SegmentCondition,
+  type SegmentTree,
+  type SegmentValue,
 } from "./segment-tree.js";
 
 /** Queries longer than this many bytes (UTF-8) are refused before parsing. */
 export const MAX_QUERY_BYTES = 10_000;
+/** Deeper nesting is refused rather than risk the call stack (the parser and printer recurse per level). */
+export const MAX_NESTING = 100;
 
 export type SegmentParseResult = { ok: true; tree: SegmentTree } | { ok: false; errors: SegmentQueryError[] };
 
@@ -61,6 +64,7 @@ function quoted(text: string): string {
 
 class Parser {
   private index = 0;
+  private depth = 0;
   private readonly tokens: Token[];
   readonly fieldErrors: SegmentQueryError[] = [];
 
@@ -151,6 +155,18 @@ class Parser {
 
   private parseUnary(): SegmentTree {
     const token = this.peek();
+    this.depth += 1;
+    try {
+      if (this.depth > MAX_NESTING) {
+        this.fail(token, "TOO_DEEPLY_NESTED", `groups and NOTs are nested more than ${MAX_NESTING} deep.`);
+      }
+      return this.parseUnaryAt(token);
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  private parseUnaryAt(token: Token): SegmentTree {
     if (this.isKeyword(token, "NOT")) {
       this.next();
       return { kind: "not", child: this.parseUnary() };
@@ -231,6 +247,16 @@ class Parser {
       const andToken = this.next();
       if (!this.isKeyword(andToken, "AND")) this.fail(andToken, undefined, undefined, "write BETWEEN low AND high");
       const high = this.parseValue(field, args);
+      for (const bound of [low, high]) {
+        if (bound.value.type === "boolean") {
+          this.fieldError(
+            bound.token,
+            "INVALID_VALUE",
+            "BETWEEN takes numbers, not true or false.",
+            "use = true or = false",
+          );
+        }
+      }
       return { kind: "between", ...subject, low: low.value, high: high.value };
     }
     if (this.isKeyword(operatorToken, "IS")) {
@@ -259,6 +285,14 @@ class Parser {
       const operator = operatorToken.text as ComparisonOperator;
       this.checkOperator(field, operator, operatorToken);
       const value = this.parseValue(field, args);
+      if (value.value.type === "boolean" && operator !== "=" && operator !== "!=") {
+        this.fieldError(
+          operatorToken,
+          "INVALID_OPERATOR",
+          `${quoted(operator)} cannot compare true or false.`,
+          "use = or !=",
+        );
+      }
       return { kind: "comparison", ...subject, operator, value: value.value };
     }
     return this.fail(
@@ -406,9 +440,8 @@ class Parser {
         const keyword = token.text.toUpperCase();
         if (keyword === "TRUE" || keyword === "FALSE")
           return { token, value: { type: "boolean", value: keyword === "TRUE" } };
-        if (keyword === "TODAY" || keyword === "YESTERDAY") {
-          return { token, value: { type: "dateKeyword", keyword: keyword === "TODAY" ? "today" : "yesterday" } };
-        }
+        const dateKeyword = DATE_KEYWORDS.find((candidate) => candidate.toUpperCase() === keyword);
+        if (dateKeyword !== undefined) return { token, value: { type: "dateKeyword", keyword: dateKeyword } };
         if (keyword === "NULL") return { token, value: { type: "null" } };
         return this.fail(
           token,

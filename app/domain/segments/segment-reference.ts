@@ -69,7 +69,11 @@ function read(field: SegmentField, customer: CustomerMetricsFacts, context: Segm
       return list(customer.tags);
     case "address":
       if (source.part === "country") return list([customer.countryCode]);
-      if (source.part === "city") return list([customer.city]);
+      if (source.part === "city") {
+        if (customer.city === null) return list([]);
+        const code = `${customer.countryCode ?? ""}-${customer.provinceCode ?? ""}-${customer.city.replace(/\s+/g, "")}`;
+        return list([customer.city, code]);
+      }
       return list([customer.provinceCode === null ? null : `${customer.countryCode ?? ""}-${customer.provinceCode}`]);
     case "score": {
       if (source.score === "spendPercentile") {
@@ -242,8 +246,10 @@ function conditionHolds(
   }
   const reading = read(field, customer, context);
   switch (condition.kind) {
-    case "nullCheck":
-      return (reading.kind === "missing") === condition.isNull;
+    case "nullCheck": {
+      const absent = reading.kind === "missing" || (reading.kind === "list" && reading.values.length === 0);
+      return absent === condition.isNull;
+    }
     case "comparison":
       return compare(reading, condition.operator, condition.value, context);
     case "between":

@@ -15,7 +15,15 @@ export const RELATIVE_DATE_UNITS = ["d", "w", "m", "y"] as const;
 /** d: days, w: weeks (7 days), m: calendar months, y: calendar years. */
 export type RelativeDateUnit = (typeof RELATIVE_DATE_UNITS)[number];
 
-export const DATE_KEYWORDS = ["today", "yesterday"] as const;
+/** Shopify's named dates: `today`, `yesterday`, and `>= 30_days_ago` meaning "in the last 30 days" (= `-30d`). */
+export const DATE_KEYWORDS = [
+  "today",
+  "yesterday",
+  "7_days_ago",
+  "30_days_ago",
+  "90_days_ago",
+  "12_months_ago",
+] as const;
 export type DateKeyword = (typeof DATE_KEYWORDS)[number];
 
 /** Decimal text as written, normalised: optional "-", digits without leading zeros, optional fraction ("100.50"). */
@@ -32,7 +40,7 @@ export const RelativeDateValueSchema = z.object({
   amount: z.number().int().nonnegative(),
   unit: z.enum(RELATIVE_DATE_UNITS),
 });
-/** `today`, `yesterday`: shop-local midnight of that day. */
+/** `today`, `yesterday`, `30_days_ago`…: shop-local midnight of that day. */
 export const DateKeywordValueSchema = z.object({ type: z.literal("dateKeyword"), keyword: z.enum(DATE_KEYWORDS) });
 /** `2026-01-31` or `2026-01-31T13:45:00`: a wall-clock time in the shop's time zone (midnight without a time). */
 export const AbsoluteDateValueSchema = z.object({
@@ -119,7 +127,10 @@ export type AndNode = Extract<SegmentTree, { kind: "and" }>;
 export type OrNode = Extract<SegmentTree, { kind: "or" }>;
 export type NotNode = Extract<SegmentTree, { kind: "not" }>;
 
-/** `and`/`or` have at least two children (the parser flattens `a AND (b AND c)` only when written without parentheses). */
+/**
+ * `and`/`or` have at least two children. `a AND b AND c` is one `and` of three; `a AND (b AND c)` keeps the group
+ * as a nested `and`, so the printer can give back the parentheses.
+ */
 export const SegmentTreeSchema: z.ZodType<SegmentTree> = z.lazy(() =>
   z.union([
     ComparisonSchema,

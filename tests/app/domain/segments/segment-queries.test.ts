@@ -6,6 +6,8 @@ import { SegmentTreeSchema, type SegmentTree } from "../../../../app/domain/segm
 import { computeShopThresholds } from "../../../../app/domain/segments/shop-thresholds.js";
 import { SEGMENT_FIELDS } from "../../../../app/domain/segments/segment-fields.js";
 import { NOW, STORE, TIME_ZONE } from "./hand-made-store.js";
+import fc from "fast-check";
+import { segmentTreeArbitrary } from "./segment-tree-arbitrary.js";
 
 /** Shopify-syntax queries in canonical form, with the hand-made store's expected members (hand-made-store.ts). */
 const CASES: [query: string, members: string[]][] = [
@@ -21,6 +23,9 @@ const CASES: [query: string, members: string[]][] = [
   ["last_order_date >= -1m", ["ada", "ben", "eve", "hal"]],
   ["last_order_date < -1y", ["finn"]],
   ["last_order_date >= -2w", ["ada", "ben", "eve"]],
+  ["last_order_date >= 30_days_ago", ["ada", "ben", "eve"]],
+  ["last_order_date >= 90_days_ago", ["ada", "ben", "eve", "hal"]],
+  ["first_order_date < 12_months_ago", ["ada", "cleo", "finn", "gia"]],
   ["last_order_date IS NULL", ["dev"]],
   ["last_order_date IS NOT NULL", ["ada", "ben", "cleo", "eve", "finn", "gia", "hal"]],
   ["last_order_date = yesterday", ["eve"]],
@@ -32,6 +37,9 @@ const CASES: [query: string, members: string[]][] = [
   ["customer_countries CONTAINS 'US'", ["ada", "cleo", "eve", "gia", "hal"]],
   ["customer_regions CONTAINS 'US-CA'", ["ada", "eve"]],
   ["customer_cities CONTAINS 'london'", ["dev"]],
+  ["customer_cities CONTAINS 'US-NY-NewYork'", ["cleo"]],
+  ["customer_tags IS NULL", ["ben", "eve", "finn", "hal"]],
+  ["customer_regions IS NOT NULL", ["ada", "ben", "cleo", "eve", "gia"]],
   ["email_subscription_status = 'SUBSCRIBED'", ["ada", "ben", "gia"]],
   ["email_subscription_status != 'SUBSCRIBED'", ["cleo", "eve", "finn", "hal"]],
   ["NOT email_subscription_status = 'SUBSCRIBED'", ["cleo", "dev", "eve", "finn", "hal"]],
@@ -131,5 +139,17 @@ describe("segment queries on the hand-made store", () => {
 
   it("given a quoted date on a date field, then it is read as that date", () => {
     expect(printSegmentTree(parsed("first_order_date < '2025-01-31'"))).toBe("first_order_date < 2025-01-31");
+  });
+
+  it("given random valid trees, then the evaluator answers for every customer and NOT selects the complement", () => {
+    const everyone = STORE.map((customer) => customer.customerId).sort();
+    fc.assert(
+      fc.property(segmentTreeArbitrary, (tree) => {
+        const members = segmentMembers(tree, context);
+        const complement = segmentMembers({ kind: "not", child: tree }, context);
+        expect([...members, ...complement].sort()).toEqual(everyone);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

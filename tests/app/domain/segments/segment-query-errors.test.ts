@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MAX_QUERY_BYTES, parseSegmentQuery } from "../../../../app/domain/segments/segment-parser.js";
+import { MAX_NESTING, MAX_QUERY_BYTES, parseSegmentQuery } from "../../../../app/domain/segments/segment-parser.js";
 import type { SegmentQueryError } from "../../../../app/domain/segments/segment-query-error.js";
 
 function errorsOf(query: string): SegmentQueryError[] {
@@ -14,9 +14,44 @@ function onlyError(query: string): SegmentQueryError {
   return errors[0]!;
 }
 
+const ALL_ERRORS: string[] = [
+  "not a valid segment query ???",
+  "amount_spnt > 3",
+  "zzz > 3",
+  "abandoned_checkout_date >= -30d",
+  "number_of_orders > 'many'",
+  "number_of_orders > 1.5",
+  "email_subscription_status = 'SUBSCRIBD'",
+  "amount_spent = null",
+  "last_order_date > -30x",
+  "last_order_date > 2026-02-30",
+  "(number_of_orders > 1",
+  "number_of_orders > 1)",
+  "amount_spent_percentile >= 150",
+  "",
+  "number_of_orders > 1 ???",
+  "customer_tags = 'vip'",
+  "products_purchased = true",
+  "products_purchased(idd: 1) = true",
+  "products_purchased(id: 1, id: 2) = true",
+  "amount_spent(id: 1) > 3",
+  "customer_tags CONTAINS 'vip",
+  "number_of_orders >",
+  "number_of_orders BETWEEN 1 OR 2",
+];
+
 describe("segment query errors", () => {
+  it.each(ALL_ERRORS)("given %j, then every error has a code, a position within the query and a hint", (query) => {
+    for (const error of errorsOf(query)) {
+      expect(error.hint.length).toBeGreaterThan(0);
+      expect(error.position.offset).toBeGreaterThanOrEqual(0);
+      expect(error.position.offset).toBeLessThanOrEqual(query.length);
+      expect(error.message).toMatch(new RegExp(`^Line ${error.position.line} Column ${error.position.column}: `));
+    }
+  });
+
   it("given Shopify's captured malformed queries, then the messages are Shopify's, syntax error first", () => {
-    expect(errorsOf("not a valid segment query ???").map((error) => error.message)).toEqual([
+    expect(errorsOf("not a valid segment query ???").map((error) => error.message)).toStrictEqual([
       "Line 1 Column 6: 'valid' is unexpected.",
       "Line 1 Column 4: 'a' filter cannot be found.",
     ]);
@@ -34,7 +69,9 @@ describe("segment query errors", () => {
       hint: "did you mean `amount_spent`?",
     });
     expect(onlyError("Amount_Spent > 3").hint).toBe("did you mean `amount_spent`?");
-    expect(onlyError("zzz > 3").hint).toBeUndefined();
+    expect(onlyError("zzz > 3").hint).toBe(
+      "use a field such as number_of_orders, amount_spent, last_order_date or customer_tags",
+    );
   });
 
   it("given an error on a later line, then line and column count from that line", () => {
@@ -135,6 +172,14 @@ describe("segment query errors", () => {
     });
   });
 
+  it("given groups nested deeper than the limit, then TOO_DEEPLY_NESTED instead of a stack overflow", () => {
+    const deep = `${"(".repeat(3000)}number_of_orders > 1${")".repeat(3000)}`;
+    expect(onlyError(deep)).toMatchObject({ code: "TOO_DEEPLY_NESTED", position: { column: MAX_NESTING } });
+    expect(onlyError(`${"NOT ".repeat(2000)}number_of_orders > 1`).code).toBe("TOO_DEEPLY_NESTED");
+    const fine = `${"(".repeat(MAX_NESTING - 1)}number_of_orders > 1${")".repeat(MAX_NESTING - 1)}`;
+    expect(parseSegmentQuery(fine).ok).toBe(true);
+  });
+
   it("given a query over 10 kB, then it is refused before parsing", () => {
     const query = Array.from({ length: 600 }, () => "number_of_orders > 1").join(" AND ");
     expect(new TextEncoder().encode(query).length).toBeGreaterThan(MAX_QUERY_BYTES);
@@ -145,7 +190,7 @@ describe("segment query errors", () => {
     expect(onlyError("customer_tags = 'vip'")).toMatchObject({
       code: "INVALID_OPERATOR",
       position: { column: 14 },
-      hint: "use CONTAINS, NOT CONTAINS",
+      hint: "use CONTAINS, NOT CONTAINS, IS NULL, IS NOT NULL",
     });
     expect(onlyError("amount_spent IS NULL").code).toBe("INVALID_OPERATOR");
   });

@@ -5,12 +5,13 @@ import {
   SEGMENT_FIELDS,
   type SegmentField,
 } from "../../../../app/domain/segments/segment-fields.js";
-import type {
-  ComparisonOperator,
-  FunctionArgument,
-  SegmentCondition,
-  SegmentTree,
-  SegmentValue,
+import {
+  DATE_KEYWORDS,
+  type ComparisonOperator,
+  type FunctionArgument,
+  type SegmentCondition,
+  type SegmentTree,
+  type SegmentValue,
 } from "../../../../app/domain/segments/segment-tree.js";
 
 const COMPARISONS: readonly string[] = ["=", "!=", ">", ">=", "<", "<="];
@@ -40,7 +41,7 @@ const dateValue: fc.Arbitrary<SegmentValue> = fc.oneof(
   }),
   fc.record({
     type: fc.constant("dateKeyword" as const),
-    keyword: fc.constantFrom("today" as const, "yesterday" as const),
+    keyword: fc.constantFrom(...DATE_KEYWORDS),
   }),
   fc
     .tuple(
@@ -114,13 +115,20 @@ function conditionFor(field: SegmentField): fc.Arbitrary<SegmentCondition> {
         )
       : fc.boolean().map((flag) => ({ type: "boolean" as const, value: flag }));
     const operators = field.operators.filter((operator) => COMPARISONS.includes(operator)) as ComparisonOperator[];
-    return fc.tuple(functionArguments(field), fc.constantFrom(...operators), value).map(([args, operator, v]) => ({
-      kind: "comparison" as const,
-      field: field.name,
-      arguments: args,
-      operator: v.type === "boolean" ? (operator === "!=" ? "!=" : "=") : operator,
-      value: v,
-    }));
+    const comparison = fc
+      .tuple(functionArguments(field), fc.constantFrom(...operators), value)
+      .map(([args, operator, v]) => ({
+        kind: "comparison" as const,
+        field: field.name,
+        arguments: args,
+        operator: v.type === "boolean" ? (operator === "!=" ? ("!=" as const) : ("=" as const)) : operator,
+        value: v,
+      }));
+    if (!field.operators.includes("BETWEEN")) return comparison;
+    const between = fc
+      .tuple(functionArguments(field), numberIn(0, 1000, 0), numberIn(0, 1000, 0))
+      .map(([args, low, high]) => ({ kind: "between" as const, field: field.name, arguments: args, low, high }));
+    return fc.oneof(comparison, between);
   }
   const options: fc.Arbitrary<SegmentCondition>[] = [];
   const comparisons = field.operators.filter((operator) => COMPARISONS.includes(operator)) as ComparisonOperator[];
