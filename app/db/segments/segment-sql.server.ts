@@ -65,14 +65,37 @@ const MONEY_SCALE = 4;
 const MAX_DAYS = 100_000n;
 
 /**
- * The customer's own address as a one-element list (empty when the part is missing): a region is written
- * "<country>-<province>" as CustomerPurchase province keys are, with an empty country when it is missing.
+ * The customer's own address as a list, each element an SQL expression (empty when the part is missing, as `present`
+ * says): a region is "<country>-<province>" as CustomerPurchase province keys are (an empty country when missing);
+ * a city is its name and Shopify's code "<country>-<province>-<name without whitespace>".
  */
-const ADDRESS_PARTS: Record<"country" | "region" | "city", string> = {
-  country: `m."countryCode"`,
-  region: `CASE WHEN m."provinceCode" IS NULL THEN NULL ELSE COALESCE(m."countryCode", '') || '-' || m."provinceCode" END`,
-  city: `m."city"`,
-};
+function addressParts(dialect: SegmentDialect): Record<"country" | "region" | "city", AddressPart> {
+  const character = (code: number) => (dialect.provider === "sqlite" ? `CHAR(${code})` : `CHR(${code})`);
+  const withoutWhitespace = (expression: string) =>
+    ["' '", character(9), character(10), character(13)].reduce(
+      (inner, blank) => `REPLACE(${inner}, ${blank}, '')`,
+      expression,
+    );
+  return {
+    country: { present: `m."countryCode" IS NOT NULL`, elements: [`m."countryCode"`] },
+    region: {
+      present: `m."provinceCode" IS NOT NULL`,
+      elements: [`COALESCE(m."countryCode", '') || '-' || m."provinceCode"`],
+    },
+    city: {
+      present: `m."city" IS NOT NULL`,
+      elements: [
+        `m."city"`,
+        `COALESCE(m."countryCode", '') || '-' || COALESCE(m."provinceCode", '') || '-' || ${withoutWhitespace('m."city"')}`,
+      ],
+    },
+  };
+}
+
+interface AddressPart {
+  present: string;
+  elements: string[];
+}
 
 const MEASURE_COLUMNS: Record<PurchaseMeasure, { column: string; scale: number }> = {
   orders: { column: "orderCount", scale: 0 },
@@ -115,11 +138,16 @@ class SegmentCompiler {
       case "metric":
         return this.metric(field, source.column, condition);
       case "tags":
-        return this.list(condition, (value) => this.tagExists(value));
-      case "address":
-        return this.list(condition, (value) =>
-          and([`${ADDRESS_PARTS[source.part]} IS NOT NULL`, this.foldedEquals(ADDRESS_PARTS[source.part], value)]),
+        return this.list(
+          condition,
+          `EXISTS (SELECT 1 FROM ${this.table("CustomerTag")} t WHERE t."shop" = m."shop" AND t."customerId" = m."customerId")`,
+          (value) => this.tagExists(value),
         );
+      case "address":
+        return this.list(condition, addressParts(this.context.dialect)[source.part].present, (value) => {
+          const part = addressParts(this.context.dialect)[source.part];
+          return and([part.present, or(part.elements.map((element) => this.foldedEquals(element, value)))]);
+        });
       case "score":
         return this.ranked(condition, (level) => scoreAtLeast(this.p, this.thresholds, source.score, level), {
           nullable: source.score !== "spendPercentile",
@@ -272,7 +300,9 @@ class SegmentCompiler {
 
   // ---- lists -------------------------------------------------------------------------------------------------
 
-  private list(condition: SegmentCondition, contains: (value: string) => string): string {
+  /** CONTAINS tests one element; IS NULL means an empty list (`nonEmpty` is the SQL for "has an element"). */
+  private list(condition: SegmentCondition, nonEmpty: string, contains: (value: string) => string): string {
+    if (condition.kind === "nullCheck") return condition.isNull ? not(nonEmpty) : nonEmpty;
     if (condition.kind !== "contains") throw new SegmentSqlError(`${condition.field} takes CONTAINS`);
     const sql = contains(this.stringText(condition.value));
     return condition.negated ? not(sql) : sql;

@@ -6,12 +6,13 @@
 import fc from "fast-check";
 import { RFM_GROUP_NAMES } from "../../../../app/domain/segments/segment-enums.js";
 import { SEGMENT_FIELDS, type SegmentField } from "../../../../app/domain/segments/segment-fields.js";
-import type {
-  ComparisonOperator,
-  FunctionArgument,
-  SegmentCondition,
-  SegmentTree,
-  SegmentValue,
+import {
+  DATE_KEYWORDS,
+  type ComparisonOperator,
+  type FunctionArgument,
+  type SegmentCondition,
+  type SegmentTree,
+  type SegmentValue,
 } from "../../../../app/domain/segments/segment-tree.js";
 import { metricsRowArb, type MetricsRow, type PurchaseRow } from "./segment-fixtures.js";
 
@@ -169,9 +170,7 @@ const dateValueArb: fc.Arbitrary<SegmentValue> = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc
-      .constantFrom("today" as const, "yesterday" as const)
-      .map((keyword) => ({ type: "dateKeyword" as const, keyword })),
+    arbitrary: fc.constantFrom(...DATE_KEYWORDS).map((keyword) => ({ type: "dateKeyword" as const, keyword })),
   },
   {
     weight: 2,
@@ -193,7 +192,20 @@ const LIST_VALUES: Record<string, string[]> = {
   customer_tags: ["vip", "VIP", "Wholesale", "b2b", "o'brien", "late", "none"],
   customer_countries: ["US", "us", "CA", "FR", "DE"],
   customer_regions: ["US-CA", "us-ca", "CA-QC", "-CA", "US-NY", "FR-QC"],
-  customer_cities: ["paris", "PARIS", "New York", "Montréal", "montréal", "Berlin"],
+  customer_cities: [
+    "paris",
+    "PARIS",
+    "New York",
+    "Montréal",
+    "montréal",
+    "Berlin",
+    "US-NY-NewYork",
+    "us-ny-newyork",
+    "FR-QC-Paris",
+    "CA--Paris",
+    "--paris",
+    "US-CA-New York",
+  ],
 };
 
 function valueFor(field: SegmentField): fc.Arbitrary<SegmentValue> {

@@ -87,9 +87,9 @@ describe.each(await providers())("segment SQL on %s", (provider) => {
           }
         },
       ),
-      { numRuns: provider === "sqlite" ? 40 : 30 },
+      { numRuns: 50 },
     );
-    expect([...discriminating].sort()).toEqual([...SEGMENT_FIELD_NAMES].sort());
+    expect(SEGMENT_FIELD_NAMES.filter((name) => !discriminating.has(name))).toEqual([]);
   });
 
   it("given text values with quotes, percent signs and SQL, when compiled, then they are bound values matched literally", async () => {
