@@ -116,6 +116,36 @@ export function prismaSegmentEvaluation(
        ${p.text(cause.cause)}, ${cause.causeRef === null ? "NULL" : p.text(cause.causeRef)}`;
     const eventColumns = `("shop", "segmentId", "customerId", "change", "at", "cause", "causeRef")`;
 
+    const leaving = (p: Parameters) =>
+      `c."shop" = ${p.text(shop)} AND c."segmentId" = ${p.text(segmentId)}${scopeFilter(p, 'c."customerId"', scope)}
+       AND c."customerId" NOT IN (${members(p, shop, tree, context, scope)})`;
+
+    if (dialect.provider === "postgresql") {
+      // One statement each way, the events written from what the change itself returns: a concurrent evaluation
+      // of the same customers (a webhook during the schedule) waits on the row, then finds nothing left to do,
+      // so each change is recorded once.
+      const entered = await execute(
+        x,
+        statement(
+          (p) => `WITH changed AS (
+            INSERT INTO ${T("SegmentMember")} ("shop", "segmentId", "customerId", "enteredAt")
+            SELECT ${p.text(shop)}, ${p.text(segmentId)}, c."customerId", ${p.instant(context.now.toISOString())}
+            FROM (${members(p, shop, tree, context, scope)}) c WHERE NOT ${isMember(p, 'c."customerId"')}
+            ON CONFLICT ("shop", "segmentId", "customerId") DO NOTHING RETURNING "customerId"
+          ) INSERT INTO ${T("SegmentMembershipEvent")} ${eventColumns} SELECT ${event(p, "enter")} FROM changed c`,
+        ),
+      );
+      const exited = await execute(
+        x,
+        statement(
+          (p) => `WITH changed AS (DELETE FROM ${T("SegmentMember")} AS c WHERE ${leaving(p)} RETURNING c."customerId")
+            INSERT INTO ${T("SegmentMembershipEvent")} ${eventColumns} SELECT ${event(p, "exit")} FROM changed c`,
+        ),
+      );
+      return { entered, exited };
+    }
+
+    // SQLite has no writing CTE; its writers are serialised, so within this transaction the reads hold.
     const entered = await execute(
       x,
       statement(
@@ -132,9 +162,6 @@ export function prismaSegmentEvaluation(
           FROM (${members(p, shop, tree, context, scope)}) c WHERE NOT ${isMember(p, 'c."customerId"')}`,
       ),
     );
-    const leaving = (p: Parameters) =>
-      `c."shop" = ${p.text(shop)} AND c."segmentId" = ${p.text(segmentId)}${scopeFilter(p, 'c."customerId"', scope)}
-       AND c."customerId" NOT IN (${members(p, shop, tree, context, scope)})`;
     const exited = await execute(
       x,
       statement(
