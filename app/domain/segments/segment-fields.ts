@@ -39,8 +39,7 @@ export type FieldSource =
   /**
    * The customer's address as synced (Shopify's customer_countries/regions/cities test the customer's address):
    * country = CustomerMetrics.countryCode, region = "<countryCode>-<provinceCode>" (as CustomerPurchase province
-   * keys are written, "US-CA"), city = CustomerMetrics.city, which also matches Shopify's city code
-   * "<countryCode>-<provinceCode>-<city without whitespace>"; a missing part is an empty list.
+   * keys are written, "US-CA"), city = CustomerMetrics.city; a missing part is an empty list.
    */
   | { kind: "address"; part: "country" | "region" | "city" }
   /** A score computed from the shop's thresholds (shop-thresholds.ts) over a CustomerMetrics column. */
@@ -91,8 +90,11 @@ export interface SegmentField {
 const ORDERED: SegmentOperator[] = ["=", "!=", ">", ">=", "<", "<=", "BETWEEN"];
 const NULLABLE: SegmentOperator[] = ["IS NULL", "IS NOT NULL"];
 const EQUALITY: SegmentOperator[] = ["=", "!="];
-/** On a list, IS NULL means empty (no tags, no address), as Shopify's "doesn't exist". */
-const LIST: SegmentOperator[] = ["CONTAINS", "NOT CONTAINS", "IS NULL", "IS NOT NULL"];
+/**
+ * Shopify also takes IS NULL / IS NOT NULL on lists ("doesn't exist"); not offered yet, so the SQL compiler built
+ * against this catalog needs no change (the reference already reads an empty list as null).
+ */
+const LIST: SegmentOperator[] = ["CONTAINS", "NOT CONTAINS"];
 const PURCHASE_FUNCTION_OPERATORS: SegmentOperator[] = ["=", "!=", ">", ">=", "<", "<=", "BETWEEN"];
 
 const idArgument: FunctionArgumentSpec = { name: "id", valueType: "id", list: true, required: true };
@@ -190,7 +192,7 @@ export const SEGMENT_FIELDS: readonly SegmentField[] = [
     valueType: "stringList",
     operators: LIST,
     source: { kind: "tags" },
-    description: "The customer's tags, compared case-insensitively.",
+    description: "The customer's tags, compared ignoring ASCII case.",
   },
   {
     name: "customer_countries",
@@ -215,8 +217,8 @@ export const SEGMENT_FIELDS: readonly SegmentField[] = [
     operators: LIST,
     source: { kind: "address", part: "city" },
     description:
-      "The city of the customer's address: its name ('Toronto'), or Shopify's code " +
-      "'<country>-<province>-<city without spaces>' ('US-NY-NewYork'), compared case-insensitively.",
+      "The city name of the customer's address ('Toronto'), ASCII case-insensitive. Shopify's editor writes city " +
+      "codes ('US-NY-NewYorkCity') that Cohort cannot reproduce from the synced name, so those match nothing.",
   },
   {
     name: "email_subscription_status",

@@ -2,6 +2,8 @@
  * The reference evaluator: which customers a segment tree selects, in plain TypeScript over in-memory metrics.
  * SQL evaluation is tested against it, so it is written to be obviously right, one customer at a time.
  *
+ * Text matching on tags, addresses and purchase keys ignores the case of ASCII letters only (text-fold.ts).
+ *
  * Null semantics: a condition on a missing value (no last order, no marketing state, no refund rate) is false,
  * whatever its operator, `!=` included; NOT of it is true. Only IS NULL / IS NOT NULL look at missingness. This is
  * two-valued logic: SQL must wrap each condition as COALESCE(condition, FALSE) before NOT/AND/OR.
@@ -13,6 +15,7 @@ import { parseMoney, formatMoney } from "../money.js";
 import type { CustomerMetricsFacts, PurchaseStat } from "../sync/metrics.js";
 import { daysSince, discountCodeOrderShare, type Fraction, isRepeatCustomer, refundRate } from "./derived-metrics.js";
 import { compareDecimals, compareFractionWithDecimal } from "./exact-decimal.js";
+import { equalsIgnoringAsciiCase } from "./text-fold.js";
 import { DEFAULT_RFM_GROUPS, rfmGroupOf, type RfmGroupDefinitions } from "./rfm-groups.js";
 import { dateSpan, resolveDate } from "./segment-dates.js";
 import { segmentField, type SegmentField } from "./segment-fields.js";
@@ -69,11 +72,7 @@ function read(field: SegmentField, customer: CustomerMetricsFacts, context: Segm
       return list(customer.tags);
     case "address":
       if (source.part === "country") return list([customer.countryCode]);
-      if (source.part === "city") {
-        if (customer.city === null) return list([]);
-        const code = `${customer.countryCode ?? ""}-${customer.provinceCode ?? ""}-${customer.city.replace(/\s+/g, "")}`;
-        return list([customer.city, code]);
-      }
+      if (source.part === "city") return list([customer.city]);
       return list([customer.provinceCode === null ? null : `${customer.countryCode ?? ""}-${customer.provinceCode}`]);
     case "score": {
       if (source.score === "spendPercentile") {
@@ -130,7 +129,7 @@ function readPurchases(
   const rows = customer.purchases.filter(
     (row: PurchaseStat) =>
       row.kind === kind &&
-      ids.some((id) => id.toLowerCase() === row.key.toLowerCase()) &&
+      ids.some((id) => equalsIgnoringAsciiCase(id, row.key)) &&
       (since === null || Date.parse(row.lastAt) >= since),
   );
   const total =
@@ -247,6 +246,7 @@ function conditionHolds(
   const reading = read(field, customer, context);
   switch (condition.kind) {
     case "nullCheck": {
+      // Lists do not take IS NULL in the catalog yet; when they do, an empty list is the "doesn't exist" Shopify means.
       const absent = reading.kind === "missing" || (reading.kind === "list" && reading.values.length === 0);
       return absent === condition.isNull;
     }
@@ -256,8 +256,8 @@ function conditionHolds(
       return between(reading, condition.low, condition.high, context);
     case "contains": {
       if (reading.kind !== "list" || condition.value.type !== "string") throw new Error(`${field.name} is not a list`);
-      const wanted = condition.value.value.toLowerCase();
-      const found = reading.values.some((value) => value.toLowerCase() === wanted);
+      const wanted = condition.value.value;
+      const found = reading.values.some((value) => equalsIgnoringAsciiCase(value, wanted));
       return condition.negated ? !found : found;
     }
   }

@@ -129,7 +129,7 @@ export const STORE: CustomerMetricsFacts[] = [
       purchase("channel", "pos", 2, "300.00", "2025-03-01T15:00:00.000Z", "2026-01-20T15:00:00.000Z"),
     ],
   }),
-  customer({ customerId: "dev", tags: ["newsletter"], countryCode: "GB", city: "London" }),
+  customer({ customerId: "dev", tags: ["newsletter", "Été"], countryCode: "GB", city: "London" }),
   customer({
     customerId: "eve",
     orderCount: 2,
