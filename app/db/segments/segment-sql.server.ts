@@ -65,32 +65,17 @@ const MONEY_SCALE = 4;
 const MAX_DAYS = 100_000n;
 
 /**
- * The customer's own address as a list, each element an SQL expression (empty when the part is missing, as `present`
- * says): a region is "<country>-<province>" as CustomerPurchase province keys are (an empty country when missing);
- * a city is its name and Shopify's code "<country>-<province>-<name without whitespace>".
+ * The customer's own address as a list of SQL expressions (empty when the part is missing, as `present` says): a
+ * region is "<country>-<province>" as CustomerPurchase province keys are, with an empty country when missing.
  */
-function addressParts(dialect: SegmentDialect): Record<"country" | "region" | "city", AddressPart> {
-  const character = (code: number) => (dialect.provider === "sqlite" ? `CHAR(${code})` : `CHR(${code})`);
-  const withoutWhitespace = (expression: string) =>
-    ["' '", character(9), character(10), character(13)].reduce(
-      (inner, blank) => `REPLACE(${inner}, ${blank}, '')`,
-      expression,
-    );
-  return {
-    country: { present: `m."countryCode" IS NOT NULL`, elements: [`m."countryCode"`] },
-    region: {
-      present: `m."provinceCode" IS NOT NULL`,
-      elements: [`COALESCE(m."countryCode", '') || '-' || m."provinceCode"`],
-    },
-    city: {
-      present: `m."city" IS NOT NULL`,
-      elements: [
-        `m."city"`,
-        `COALESCE(m."countryCode", '') || '-' || COALESCE(m."provinceCode", '') || '-' || ${withoutWhitespace('m."city"')}`,
-      ],
-    },
-  };
-}
+const ADDRESS_PARTS: Record<"country" | "region" | "city", AddressPart> = {
+  country: { present: `m."countryCode" IS NOT NULL`, elements: [`m."countryCode"`] },
+  region: {
+    present: `m."provinceCode" IS NOT NULL`,
+    elements: [`COALESCE(m."countryCode", '') || '-' || m."provinceCode"`],
+  },
+  city: { present: `m."city" IS NOT NULL`, elements: [`m."city"`] },
+};
 
 interface AddressPart {
   present: string;
@@ -144,8 +129,8 @@ class SegmentCompiler {
           (value) => this.tagExists(value),
         );
       case "address":
-        return this.list(condition, addressParts(this.context.dialect)[source.part].present, (value) => {
-          const part = addressParts(this.context.dialect)[source.part];
+        return this.list(condition, ADDRESS_PARTS[source.part].present, (value) => {
+          const part = ADDRESS_PARTS[source.part];
           return and([part.present, or(part.elements.map((element) => this.foldedEquals(element, value)))]);
         });
       case "score":

@@ -189,7 +189,7 @@ const dateValueArb: fc.Arbitrary<SegmentValue> = fc.oneof(
 );
 
 const LIST_VALUES: Record<string, string[]> = {
-  customer_tags: ["vip", "VIP", "Wholesale", "b2b", "o'brien", "late", "none"],
+  customer_tags: ["vip", "VIP", "Wholesale", "b2b", "o'brien", "late", "none", "ÉTÉ", "été"],
   customer_countries: ["US", "us", "CA", "FR", "DE"],
   customer_regions: ["US-CA", "us-ca", "CA-QC", "-CA", "US-NY", "FR-QC"],
   customer_cities: [
@@ -198,6 +198,7 @@ const LIST_VALUES: Record<string, string[]> = {
     "New York",
     "Montréal",
     "montréal",
+    "MONTRÉAL",
     "Berlin",
     "US-NY-NewYork",
     "us-ny-newyork",

@@ -93,7 +93,9 @@ export function metricsRowArb(customerId: string): fc.Arbitrary<MetricsRow> {
       countryCode: fc.constantFrom(null, "US", "CA", "FR"),
       provinceCode: fc.constantFrom(null, "CA", "NY", "QC"),
       city: fc.constantFrom(null, "Paris", "Montréal", "New York", "paris"),
-      tags: fc.uniqueArray(fc.constantFrom("vip", "VIP", "wholesale", "b2b", "o'brien", "late"), { maxLength: 3 }),
+      tags: fc.uniqueArray(fc.constantFrom("vip", "VIP", "wholesale", "b2b", "o'brien", "late", "Été"), {
+        maxLength: 3,
+      }),
     })
     .map((r) => {
       const netOrderCount = Math.max(0, r.orderCount - r.cancelled);
