@@ -1,0 +1,59 @@
+import { SegmentTreeSchema } from "../../domain/segments/segment-tree.js";
+import type { SegmentRecord, SegmentRepository } from "../../services/segments/ports.js";
+import type { Database } from "../client.server.js";
+
+type SegmentRow = Awaited<ReturnType<Database["segment"]["findMany"]>>[number];
+
+function record(row: SegmentRow): SegmentRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    query: row.query,
+    // Stored by this repository from a validated tree; checked again so a hand-edited row fails here, not in SQL.
+    tree: SegmentTreeSchema.parse(JSON.parse(row.tree)),
+    buffer: row.buffer,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: unknown }).code === "P2002";
+}
+
+export function prismaSegmentRepository(db: Database): SegmentRepository {
+  return {
+    async create(shop, segment, now) {
+      const existing = await db.segment.findUnique({ where: { shop_name: { shop, name: segment.name } } });
+      if (existing) return null;
+      try {
+        const row = await db.segment.create({
+          data: {
+            shop,
+            name: segment.name,
+            query: segment.query,
+            tree: JSON.stringify(segment.tree),
+            buffer: segment.buffer ?? null,
+            createdAt: now,
+            updatedAt: now,
+          },
+        });
+        return record(row);
+      } catch (error) {
+        // Another request created the name between the read and the write.
+        if (isUniqueViolation(error)) return null;
+        throw error;
+      }
+    },
+
+    async list(shop) {
+      const rows = await db.segment.findMany({ where: { shop }, orderBy: [{ name: "asc" }, { id: "asc" }] });
+      return rows.map(record);
+    },
+
+    async sizes(shop) {
+      const groups = await db.segmentMember.groupBy({ by: ["segmentId"], where: { shop }, _count: { _all: true } });
+      return new Map(groups.map((group) => [group.segmentId, group._count._all]));
+    },
+  };
+}

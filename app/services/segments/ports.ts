@@ -1,0 +1,95 @@
+import type { RfmGroupDefinitions } from "../../domain/segments/rfm-groups.js";
+import type { SegmentTree } from "../../domain/segments/segment-tree.js";
+import type { ShopThresholds } from "../../domain/segments/shop-thresholds.js";
+
+/** Why a membership changed: a webhook (causeRef: its event id), the schedule, an edit of the segment, a backfill. */
+export type MembershipCause = "webhook" | "schedule" | "edit" | "backfill";
+
+export interface CauseOfChange {
+  cause: MembershipCause;
+  causeRef: string | null;
+}
+
+export interface SegmentRecord {
+  id: string;
+  name: string;
+  query: string;
+  tree: SegmentTree;
+  /** Buffer/hysteresis settings as stored (JSON), or null. */
+  buffer: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewSegment {
+  name: string;
+  query: string;
+  tree: SegmentTree;
+  buffer?: string | null;
+}
+
+/** Where segments are kept. Every method is scoped by shop. */
+export interface SegmentRepository {
+  /** Null when the shop already has a segment of that name (nothing is written then). */
+  create(shop: string, segment: NewSegment, now: Date): Promise<SegmentRecord | null>;
+  list(shop: string): Promise<SegmentRecord[]>;
+  /** Current member counts by segment id (segments without members are absent). */
+  sizes(shop: string): Promise<Map<string, number>>;
+}
+
+/** How a shop's segments are evaluated: what "today" is and how RFM groups are cut. */
+export interface EvaluationSettings {
+  now: Date;
+  timeZone: string;
+  rfmGroups?: RfmGroupDefinitions;
+}
+
+export interface MembershipChanges {
+  entered: number;
+  exited: number;
+}
+
+export interface SegmentPreview {
+  /** Customers the tree matches. */
+  size: number;
+  /** Customers of the shop with metrics. */
+  population: number;
+  /** Members' net spend and the shop's (money strings). */
+  revenue: string;
+  shopRevenue: string;
+  /** Members' net spend / their net orders, truncated to a ten-thousandth; "0.00" without orders. */
+  averageOrderValue: string;
+  /** Up to 10 member customer ids, in id order. */
+  sample: string[];
+}
+
+/**
+ * Segment evaluation in the database: membership is computed and diffed with set-based SQL, never by loading the
+ * shop's customers. Each method bounds its own transactions.
+ */
+export interface SegmentEvaluationStore {
+  /** Recomputes and stores the shop's spend percentile and RFM thresholds from its current metrics. */
+  refreshThresholds(shop: string, now: Date): Promise<ShopThresholds>;
+  /** The thresholds stored by the last refresh, or null. */
+  storedThresholds(shop: string): Promise<ShopThresholds | null>;
+  /**
+   * Brings SegmentMember of `segment` in line with its tree, for all the shop's customers or only `customerIds`:
+   * inserts those who entered, deletes those who left, and records one event per change with its cause.
+   */
+  applyMembership(
+    shop: string,
+    segment: Pick<SegmentRecord, "id" | "tree">,
+    thresholds: ShopThresholds,
+    settings: EvaluationSettings,
+    cause: CauseOfChange,
+    customerIds?: readonly string[],
+  ): Promise<MembershipChanges>;
+  preview(
+    shop: string,
+    tree: SegmentTree,
+    thresholds: ShopThresholds,
+    settings: EvaluationSettings,
+  ): Promise<SegmentPreview>;
+  /** Upserts today's SegmentSnapshot (size, revenue, AOV) of each of these segments from their current members. */
+  snapshot(shop: string, segmentIds: readonly string[], day: string): Promise<void>;
+}
