@@ -16,6 +16,7 @@ import { systemClock } from "../shopify/admin-client.server.js";
 import { bulkDownloader } from "../shopify/bulk-download.server.js";
 import { backgroundAdmin, backgroundFetch } from "../shopify/offline-admin.server.js";
 import { prismaSyncStateStore } from "../db/sync/sync-state.server.js";
+import { evaluateShopSegments } from "./segments.server.js";
 
 export interface BackfillShopOptions {
   resources?: readonly SyncResource[];
@@ -32,7 +33,12 @@ export interface BackfillShopOptions {
 export async function backfillShop(shop: string, options: BackfillShopOptions = {}): Promise<BackfillResult[]> {
   const startedAt = new Date();
   try {
-    return await backfillResources(shop, options);
+    const results = await backfillResources(shop, options);
+    // The segments see the whole history at once; a failure here leaves the backfill done (the daily run retries).
+    await evaluateShopSegments(shop, "backfill").catch((error: unknown) =>
+      console.error(`[cohort] segments of ${shop} after its backfill:`, error instanceof Error ? error.message : error),
+    );
+    return results;
   } catch (error) {
     // A 401 on a token older than the shop's last authentication is stale, not a revocation.
     if (isAccessRevoked(error) && !(await shopAuthenticatedSince(db, shop, startedAt))) {

@@ -17,15 +17,19 @@ import { type ShopifyRecordsReader } from "../services/sync/ports.js";
 import type { ShopAccessRevoked } from "../services/shop/ports.js";
 import { adminClientForShop } from "../shopify/offline-admin.server.js";
 import { scheduleAwaitingBackfills } from "./backfill-runner.server.js";
+import { reevaluateCustomers, runDueSegmentEvaluations } from "./segments.server.js";
 
 /**
  * The process's background work: the inbox worker (woken by each recorded webhook, and every few seconds), the
  * reconciliation schedule (on start, then every `RECONCILE_EVERY_MS`), the inbox retention (on start, then
- * hourly) and the sweep that starts or resumes outstanding backfills (on start, then every minute). Started once
- * per process from entry.server.tsx; every piece skips uninstalled shops.
+ * hourly), the daily segment evaluation at each shop's midnight (looked for every five minutes) and the sweep
+ * that starts or resumes outstanding backfills (on start, then every minute). Started once per process from
+ * entry.server.tsx; every piece skips uninstalled shops.
  */
 const RECONCILE_EVERY_MS = 15 * 60_000;
 const INBOX_RETENTION_EVERY_MS = 60 * 60_000;
+/** How often the worker looks for shops whose local day has begun since their last segment evaluation. */
+const SEGMENT_SCHEDULE_EVERY_MS = 5 * 60_000;
 
 declare global {
   // One set of loops per process, even across Vite's module reloads in development.
@@ -77,6 +81,7 @@ export function startBackgroundWork(): void {
     orderDeletions: prismaOrderDeletion(db),
     onAccessRevoked: stopShop,
     onBulkOperationFinished: bulkOperationFinished,
+    onCustomersChanged: reevaluateCustomers,
     workerId: `${process.pid}-${randomUUID()}`,
     batchSize: config.COHORT_INBOX_BATCH,
     log: (message, level) => (level === "error" ? log(`ERROR ${message}`) : log(message)),
@@ -121,8 +126,20 @@ export function startBackgroundWork(): void {
     void scheduleAwaitingBackfills().catch((error: unknown) => log("backfill sweep failed", error));
   };
 
+  let evaluating = false;
+  const evaluateDueSegments = (): void => {
+    if (evaluating) return;
+    evaluating = true;
+    void runDueSegmentEvaluations((shop, error) => log(`daily segment evaluation of ${shop} failed`, error))
+      .catch((error: unknown) => log("daily segment evaluation failed", error))
+      .finally(() => {
+        evaluating = false;
+      });
+  };
+
   const timers = [
     setInterval(wake, config.COHORT_INBOX_POLL_MS),
+    setInterval(evaluateDueSegments, SEGMENT_SCHEDULE_EVERY_MS),
     setInterval(sweepBackfills, config.COHORT_BACKFILL_SWEEP_MS),
     setInterval(reconcile, RECONCILE_EVERY_MS),
     setInterval(purgeInbox, INBOX_RETENTION_EVERY_MS),
@@ -137,6 +154,7 @@ export function startBackgroundWork(): void {
   reconcile();
   purgeInbox();
   sweepBackfills();
+  evaluateDueSegments();
 }
 
 /** Called after a webhook is recorded: apply it soon, outside the request. */

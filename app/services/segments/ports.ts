@@ -93,3 +93,29 @@ export interface SegmentEvaluationStore {
   /** Upserts today's SegmentSnapshot (size, revenue, AOV) of each of these segments from their current members. */
   snapshot(shop: string, segmentIds: readonly string[], day: string): Promise<void>;
 }
+
+export interface SegmentMember {
+  customerId: string;
+  enteredAt: string;
+}
+
+export interface SegmentMembershipChange {
+  customerId: string;
+  change: "enter" | "exit";
+  at: string;
+  cause: MembershipCause;
+  causeRef: string | null;
+}
+
+/** A segment's members and its history of entries and exits, newest first; scoped by shop. */
+export interface SegmentMembershipReader {
+  members(shop: string, segmentId: string, limit: number): Promise<SegmentMember[]>;
+  history(shop: string, segmentId: string, limit: number): Promise<SegmentMembershipChange[]>;
+  /** The shop-local day of the shop's latest snapshot (written by each scheduled evaluation), or null. */
+  lastSnapshotDay(shop: string): Promise<string | null>;
+}
+
+/** The installed shops that have at least one segment: those the daily evaluation visits. */
+export interface SegmentedShops {
+  list(): Promise<string[]>;
+}

@@ -1,0 +1,84 @@
+import db from "../db.server.js";
+import { prismaSegmentEvaluation } from "../db/segments/segment-evaluation.server.js";
+import {
+  prismaSegmentedShops,
+  prismaSegmentMembershipReader,
+} from "../db/segments/segment-membership-reader.server.js";
+import { prismaSegmentRepository } from "../db/segments/segment-repository.server.js";
+import { env } from "../env.server.js";
+import { listSegments, type ListedSegment } from "../services/segments/segment-catalog.js";
+import { defineSegment, previewQuery, type DefinedSegment } from "../services/segments/segment-definition.js";
+import { evaluateCustomers } from "../services/segments/segment-evaluation.js";
+import {
+  evaluateAndSnapshot,
+  runDueEvaluations,
+  type ScheduledEvaluation,
+  type SegmentScheduleDeps,
+} from "../services/segments/segment-schedule.js";
+import type { SegmentMember, SegmentMembershipChange, SegmentPreview } from "../services/segments/ports.js";
+import { shopTimeZones } from "../services/shop/shop-time-zone.js";
+import { adminClientForShop } from "../shopify/offline-admin.server.js";
+
+/** Segments wired for this process: the worker, the backfill, the daily schedule and the command line use it. */
+const timeZoneOf = shopTimeZones((shop) => adminClientForShop(shop).asAdminGraphql());
+
+function deps(): SegmentScheduleDeps {
+  return {
+    segments: prismaSegmentRepository(db),
+    evaluation: prismaSegmentEvaluation(db, env().DATABASE_URL),
+    membership: prismaSegmentMembershipReader(db),
+    shops: prismaSegmentedShops(db),
+    timeZoneOf,
+  };
+}
+
+async function settingsFor(shop: string) {
+  return { now: new Date(), timeZone: await timeZoneOf(shop) };
+}
+
+/** The webhook path: the customers a batch of events changed, across the shop's segments. */
+export async function reevaluateCustomers(shop: string, customerIds: string[], eventIds: string[]): Promise<void> {
+  const wired = deps();
+  if ((await wired.segments.list(shop)).length === 0) return;
+  await evaluateCustomers(wired, shop, customerIds, await settingsFor(shop), eventIds.at(-1) ?? null);
+}
+
+/** After a backfill: every segment over every customer, and today's snapshot. */
+export function evaluateShopSegments(
+  shop: string,
+  cause: "backfill" | "schedule" = "backfill",
+): Promise<ScheduledEvaluation> {
+  return evaluateAndSnapshot(deps(), shop, new Date(), cause);
+}
+
+/** The daily evaluation of each shop whose local day has begun since its last one. */
+export function runDueSegmentEvaluations(
+  onError: (shop: string, error: unknown) => void,
+): Promise<ScheduledEvaluation[]> {
+  return runDueEvaluations(deps(), new Date(), onError);
+}
+
+export async function createShopSegment(shop: string, name: string, query: string): Promise<DefinedSegment> {
+  return defineSegment(deps(), shop, { name, query }, await settingsFor(shop));
+}
+
+export async function previewShopSegment(shop: string, query: string): Promise<SegmentPreview> {
+  return previewQuery(deps(), shop, query, await settingsFor(shop));
+}
+
+export function shopSegments(shop: string): Promise<ListedSegment[]> {
+  return listSegments(deps(), shop);
+}
+
+export async function segmentMembers(
+  shop: string,
+  segmentId: string,
+  limit: number,
+): Promise<{ members: SegmentMember[]; history: SegmentMembershipChange[] }> {
+  const membership = prismaSegmentMembershipReader(db);
+  const [members, history] = await Promise.all([
+    membership.members(shop, segmentId, limit),
+    membership.history(shop, segmentId, limit),
+  ]);
+  return { members, history };
+}
