@@ -123,6 +123,9 @@ export function prismaPrivacyRepository(db: Database, options: { eraseChunk?: nu
           data: { payload: JSON.stringify({ customer: { id: customerId }, orders_to_redact: orderIds }) },
         }),
         db.dataRequest.deleteMany({ where: { shop, customerId } }),
+        // Which segments they were in, and when they entered or left, is about them too.
+        db.segmentMember.deleteMany({ where: { shop, customerId } }),
+        db.segmentMembershipEvent.deleteMany({ where: { shop, customerId } }),
       ]);
     },
 
@@ -193,6 +196,11 @@ export function prismaPrivacyRepository(db: Database, options: { eraseChunk?: nu
         await tx.customerMetrics.deleteMany({ where: { shop } });
         await tx.customerTag.deleteMany({ where: { shop } });
         await tx.dataRequest.deleteMany({ where: { shop } });
+        await tx.segmentMember.deleteMany({ where: { shop } });
+        await tx.segmentMembershipEvent.deleteMany({ where: { shop } });
+        await tx.segmentSnapshot.deleteMany({ where: { shop } });
+        await tx.shopSegmentThresholds.deleteMany({ where: { shop } });
+        await tx.segment.deleteMany({ where: { shop } });
         await tx.syncState.deleteMany({ where: { shop } });
         await tx.session.deleteMany({ where: { shop } });
         await tx.shop.deleteMany({ where: { domain: shop } });
@@ -224,6 +232,10 @@ export function prismaPrivacyRepository(db: Database, options: { eraseChunk?: nu
         }),
         db.syncedOrderDiscountCode.findMany({ where: { shop, orderId: { in: ids } } }),
       ]);
+      const [memberships, membershipChanges] = await Promise.all([
+        db.segmentMember.findMany({ where: { shop, customerId }, orderBy: { segmentId: "asc" } }),
+        db.segmentMembershipEvent.findMany({ where: { shop, customerId }, orderBy: { id: "asc" } }),
+      ]);
       const events = await eventsAboutCustomer(db, shop, customerId, ids, {
         topic: { notIn: ["customers/data_request", "customers/redact"] },
       });
@@ -241,6 +253,10 @@ export function prismaPrivacyRepository(db: Database, options: { eraseChunk?: nu
             discountCodes: codes.filter((code) => code.orderId === order.id).map((code) => code.code),
           }),
         ),
+        segments: {
+          memberships: memberships.map((member) => exportable(member)),
+          changes: membershipChanges.map((change) => exportable(change)),
+        },
         webhookEvents: events.map((event) => ({
           topic: event.topic,
           receivedAt: event.receivedAt.toISOString(),

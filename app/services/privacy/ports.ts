@@ -15,6 +15,8 @@ export interface CustomerDataExport {
   customer: unknown;
   metrics: unknown;
   orders: unknown[];
+  /** The segments Cohort holds them in, and every entry and exit recorded for them. */
+  segments: { memberships: unknown[]; changes: unknown[] };
   /** Webhook bodies still kept in the inbox that concern the customer. */
   webhookEvents: Array<{ topic: string; receivedAt: string; payload: unknown }>;
 }

@@ -1,5 +1,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { prismaSegmentEvaluation } from "../../../../app/db/segments/segment-evaluation.server.js";
+import { prismaSegmentRepository } from "../../../../app/db/segments/segment-repository.server.js";
+import { defineSegment } from "../../../../app/services/segments/segment-definition.js";
+import { snapshotSegments } from "../../../../app/services/segments/segment-evaluation.js";
 import { createDatabase, type Database } from "../../../../app/db/client.server.js";
 import { applyMigrations } from "../../../../app/db/migrate.server.js";
 import { prismaPrivacyRepository } from "../../../../app/db/privacy/privacy.server.js";
@@ -97,6 +101,11 @@ function rowCounters(db: Database, shop: string): Record<string, () => Promise<n
     DeletedOrder: () => db.deletedOrder.count({ where: { shop } }),
     CustomerMetrics: () => db.customerMetrics.count({ where: { shop } }),
     CustomerPurchase: () => db.customerPurchase.count({ where: { shop } }),
+    Segment: () => db.segment.count({ where: { shop } }),
+    SegmentMember: () => db.segmentMember.count({ where: { shop } }),
+    SegmentMembershipEvent: () => db.segmentMembershipEvent.count({ where: { shop } }),
+    SegmentSnapshot: () => db.segmentSnapshot.count({ where: { shop } }),
+    ShopSegmentThresholds: () => db.shopSegmentThresholds.count({ where: { shop } }),
     // The record that a shop/redact came and what was done: kept after the erasure, as its proof.
     ShopRedaction: () => db.shopRedaction.count({ where: { shop } }),
   };
@@ -134,6 +143,10 @@ describe.each(await providers())("privacy topics on %s", (provider) => {
         payload: { id: 1001, email: "ada@example.com", customer: { id: 100, email: "ada@example.com" } },
       });
       await db.webhookEvent.updateMany({ where: { shop }, data: { processedAt: new Date() } });
+      const segments = { segments: prismaSegmentRepository(db), evaluation: prismaSegmentEvaluation(db, fresh.url) };
+      const settings = { now: new Date(), timeZone: "Europe/Paris" };
+      await defineSegment(segments, shop, { name: "Spent anything", query: "amount_spent > 0" }, settings);
+      await snapshotSegments(segments, shop, settings);
     }
     return { db, store, privacy: prismaPrivacyRepository(db) };
   }
@@ -158,6 +171,10 @@ describe.each(await providers())("privacy topics on %s", (provider) => {
       [null, null, null],
     ]);
     expect(await db.webhookEvent.count({ where: { shop: SHOP, payload: { contains: "ada@example.com" } } })).toBe(0);
+    expect(await db.segmentMember.findMany({ where: { shop: SHOP }, select: { customerId: true } })).toEqual([
+      { customerId: "200" },
+    ]);
+    expect(await db.segmentMembershipEvent.count({ where: { shop: SHOP, customerId: "100" } })).toBe(0);
 
     // A late snapshot of the redacted customer does not bring them back.
     await store.upsertCustomers(SHOP, [customer("100")]);
@@ -200,6 +217,8 @@ describe.each(await providers())("privacy topics on %s", (provider) => {
       "42.50",
     ]);
     expect(data?.webhookEvents.map((event) => event.topic)).toEqual(["orders/create"]);
+    expect(data?.segments.memberships).toHaveLength(1);
+    expect(data?.segments.changes).toMatchObject([{ change: "enter", cause: "edit" }]);
     expect((await privacy.listDataRequests(SHOP))[0]?.downloadedAt).not.toBeNull();
   });
 
