@@ -128,6 +128,22 @@ async function openAppOnce(shopHandle: string): Promise<void> {
       ? `[dev] opened Cohort once in ${shop}'s admin: installed, backfill started`
       : `[dev] opening Cohort in ${shop}'s admin answered ${response.status}; open the admin URL to install it`,
   );
+  if (response.ok) await demoSegments(shop);
+}
+
+/** One segment per template in the demo shop (scripts/demo-segments.ts), evaluated again when the backfill ends. */
+function demoSegments(shop: string): Promise<void> {
+  return new Promise((done) => {
+    const child = spawn(tsx, ["scripts/demo-segments.ts", shop], {
+      cwd: ROOT,
+      env: { ...process.env, ...appEnv },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+    child.on("exit", (code) => {
+      if (code !== 0) console.error(`[dev] the demo segments could not be made (exit ${code})`);
+      done();
+    });
+  });
 }
 
 run(

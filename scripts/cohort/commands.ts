@@ -72,6 +72,94 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: "segments",
+    arguments: ["<shop>"],
+    description: "The shop's segments, each with its number of members and its query.",
+    options: {},
+    needsConfiguration: true,
+    async run({ positionals }) {
+      const { listSegmentsOf } = await import("./segments.js");
+      return listSegmentsOf(shopDomain(positionals[0]!));
+    },
+  },
+  {
+    name: "segment",
+    arguments: ["create", "<shop>", "<name>", "[query]"],
+    description:
+      "Save a segment from a query in Shopify's segment syntax (e.g. 'number_of_orders >= 3 AND last_order_date < " +
+      "-90d') or from a template, and give it its members at once. A query with errors is refused with each " +
+      "error's position and a hint; nothing is saved.",
+    options: {
+      template: { type: "string", value: "id", description: "start from a template (see the templates command)" },
+      param: { type: "string", value: "name=value", description: "a template's parameter, e.g. countryCode=CA" },
+    },
+    needsConfiguration: true,
+    async run({ positionals, values }) {
+      const [action, shop, name, query] = positionals;
+      if (action !== "create")
+        throw new CliError(`segment: the action is create, not ${action} — ${SEE_HELP}`, EXIT.usage);
+      const { createSegmentOf } = await import("./segments.js");
+      return createSegmentOf(shopDomain(shop!), name!, {
+        query,
+        template: values.template as string | undefined,
+        params: typeof values.param === "string" ? [values.param] : [],
+      });
+    },
+  },
+  {
+    name: "evaluate",
+    arguments: ["<shop>"],
+    description:
+      "Evaluate every segment of the shop over every customer now (the daily run does it at the shop's midnight), " +
+      "record who entered and left, and snapshot today's sizes.",
+    options: {},
+    needsConfiguration: true,
+    async run({ positionals }) {
+      const { evaluateSegmentsOf } = await import("./segments.js");
+      return evaluateSegmentsOf(shopDomain(positionals[0]!));
+    },
+  },
+  {
+    name: "preview",
+    arguments: ["<shop>", "<query>"],
+    description:
+      "What a query would hold now, without saving it: members, share of customers and revenue, AOV, a sample.",
+    options: {},
+    needsConfiguration: true,
+    async run({ positionals }) {
+      const { previewSegmentOf } = await import("./segments.js");
+      return previewSegmentOf(shopDomain(positionals[0]!), positionals[1]!);
+    },
+  },
+  {
+    name: "members",
+    arguments: ["<shop>", "<segment>"],
+    description:
+      "A segment's members (by name or id), newest first, and its latest entries and exits with their cause.",
+    options: { limit: { type: "string", value: "n", description: "how many members and changes to list (20)" } },
+    needsConfiguration: true,
+    async run({ positionals, values }) {
+      const limit = Number(values.limit ?? "20");
+      if (!Number.isInteger(limit) || limit < 1)
+        throw new CliError(`members: --limit takes a positive number`, EXIT.usage);
+      const { membersOf } = await import("./segments.js");
+      return membersOf(shopDomain(positionals[0]!), positionals[1]!, limit);
+    },
+  },
+  {
+    name: "templates",
+    arguments: [],
+    description: "The segment templates, with their queries and parameters, and those not available yet.",
+    options: {},
+    needsConfiguration: false,
+    async run() {
+      const { formatTemplates } = await import("./segments-format.js");
+      const { SEGMENT_TEMPLATES } = await import("../../app/domain/segments/segment-templates.js");
+      console.log(formatTemplates(SEGMENT_TEMPLATES));
+      return EXIT.ok;
+    },
+  },
+  {
     name: "help",
     arguments: [],
     description: "Print this help (also --help or -h after any command).",
@@ -114,7 +202,7 @@ export function helpText(): string {
     }),
   ]);
   return [
-    "Cohort's command line: sync work outside the web app.",
+    "Cohort's command line: sync and segments outside the web app.",
     "",
     "Usage: npm run cohort -- <command> [arguments] [options]",
     "",
@@ -165,7 +253,8 @@ export function parseCommand(command: CommandSpec, args: string[]): ParsedComman
   }
   const values = parsed.values as ParsedCommand["values"];
   if (values.help) return { positionals: parsed.positionals, values, help: true };
-  if (parsed.positionals.length !== command.arguments.length) {
+  const required = command.arguments.filter((argument) => !argument.startsWith("[")).length;
+  if (parsed.positionals.length < required || parsed.positionals.length > command.arguments.length) {
     throw new CliError(`usage: npm run cohort -- ${usageOf(command)} — ${SEE_HELP}`, EXIT.usage);
   }
   for (const [name, option] of Object.entries(command.options)) {

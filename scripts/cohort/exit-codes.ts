@@ -1,11 +1,15 @@
-/** The command line's exit codes (64 and 78 are sysexits' EX_USAGE and EX_CONFIG). */
-export const EXIT = { ok: 0, failed: 1, shopUnavailable: 2, usage: 64, configuration: 78 } as const;
+/** The command line's exit codes (64, 65 and 78 are sysexits' EX_USAGE, EX_DATAERR and EX_CONFIG). */
+export const EXIT = { ok: 0, failed: 1, shopUnavailable: 2, usage: 64, invalidInput: 65, configuration: 78 } as const;
 
 export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [number, string]> = [
   [EXIT.ok, "done"],
   [EXIT.failed, "failed (the message says why; `status` shows a sync's last error)"],
   [EXIT.shopUnavailable, "the shop is unknown to Cohort, or not available to it (uninstalled or closed)"],
   [EXIT.usage, "usage error: unknown command or option, or a missing argument"],
+  [
+    EXIT.invalidInput,
+    "invalid input: a segment query with errors, a name already used, an unknown template (nothing saved)",
+  ],
   [EXIT.configuration, "configuration error: a variable is missing or malformed"],
 ];
 

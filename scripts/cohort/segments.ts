@@ -1,0 +1,121 @@
+import {
+  createShopSegment,
+  evaluateShopSegments,
+  previewShopSegment,
+  segmentMembers,
+  shopSegments,
+} from "../../app/background/segments.server.js";
+import { disconnectDatabase, isShopKnown } from "../../app/background/shop-status.server.js";
+import {
+  fillSegmentTemplate,
+  SEGMENT_TEMPLATES,
+  segmentTemplate,
+  SegmentTemplateError,
+} from "../../app/domain/segments/segment-templates.js";
+import { InvalidSegmentError, SegmentNameTakenError } from "../../app/services/segments/segment-catalog.js";
+import { InvalidSegmentQueryError } from "../../app/services/segments/segment-definition.js";
+import { CliError, EXIT, unknownShop } from "./exit-codes.js";
+import { formatPreview, formatQueryErrors, formatSegmentList } from "./segments-format.js";
+
+/** Runs a segment command for a shop Cohort knows, turning bad input into one clear message (nothing saved). */
+async function forKnownShop(shop: string, work: () => Promise<void>): Promise<number> {
+  try {
+    if (!(await isShopKnown(shop))) throw new CliError(unknownShop(shop), EXIT.shopUnavailable);
+    await work();
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof InvalidSegmentQueryError) {
+      throw new CliError(formatQueryErrors(error.query, error.errors), EXIT.invalidInput);
+    }
+    if (
+      error instanceof SegmentNameTakenError ||
+      error instanceof InvalidSegmentError ||
+      error instanceof SegmentTemplateError
+    ) {
+      throw new CliError(error.message, EXIT.invalidInput);
+    }
+    throw error;
+  } finally {
+    await disconnectDatabase();
+  }
+}
+
+export function listSegmentsOf(shop: string): Promise<number> {
+  return forKnownShop(shop, async () => console.log(formatSegmentList(shop, await shopSegments(shop))));
+}
+
+export interface CreateOptions {
+  query?: string;
+  template?: string;
+  /** `name=value` for a template's parameter. */
+  params: string[];
+}
+
+/** The query a `segment create` names: its own text, or a template's filled with its parameters. */
+export function queryToCreate(options: CreateOptions): string {
+  if (options.template === undefined) {
+    if (options.query === undefined) throw new CliError("segment create: give a query or --template <id>", EXIT.usage);
+    return options.query;
+  }
+  if (options.query !== undefined) throw new CliError("segment create: a query or --template, not both", EXIT.usage);
+  const template = segmentTemplate(options.template);
+  if (!template) {
+    const ids = SEGMENT_TEMPLATES.filter((candidate) => candidate.available).map((candidate) => candidate.id);
+    throw new CliError(`unknown template ${options.template} (templates: ${ids.join(", ")})`, EXIT.invalidInput);
+  }
+  if (!template.available)
+    throw new CliError(`${template.name} is not available yet: ${template.reason}`, EXIT.invalidInput);
+  const values = Object.fromEntries(
+    options.params.map((param) => {
+      const [name, ...value] = param.split("=");
+      return [name!, value.join("=")];
+    }),
+  );
+  return fillSegmentTemplate(template, values);
+}
+
+export function createSegmentOf(shop: string, name: string, options: CreateOptions): Promise<number> {
+  return forKnownShop(shop, async () => {
+    const { segment, changes } = await createShopSegment(shop, name, queryToCreate(options));
+    console.log(`Created ${segment.name}: ${segment.query}\n  ${changes.entered.toLocaleString("en-US")} members`);
+  });
+}
+
+export function evaluateSegmentsOf(shop: string): Promise<number> {
+  return forKnownShop(shop, async () => {
+    const started = Date.now();
+    const result = await evaluateShopSegments(shop, "schedule");
+    console.log(
+      `Evaluated ${result.segments} segments of ${shop} in ${Date.now() - started} ms: ` +
+        `${result.entered} entered, ${result.exited} left (snapshot of ${result.day})`,
+    );
+    console.log(formatSegmentList(shop, await shopSegments(shop)));
+  });
+}
+
+export function previewSegmentOf(shop: string, query: string): Promise<number> {
+  return forKnownShop(shop, async () => console.log(formatPreview(query, await previewShopSegment(shop, query))));
+}
+
+export function membersOf(shop: string, segmentName: string, limit: number): Promise<number> {
+  return forKnownShop(shop, async () => {
+    const segments = await shopSegments(shop);
+    const segment = segments.find((candidate) => candidate.name === segmentName || candidate.id === segmentName);
+    if (!segment) {
+      throw new CliError(
+        `no segment ${segmentName} in ${shop} (segments: ${segments.map((s) => s.name).join(", ") || "none"})`,
+        EXIT.invalidInput,
+      );
+    }
+    const { members, history } = await segmentMembers(shop, segment.id, limit);
+    console.log(`${segment.name}: ${segment.size.toLocaleString("en-US")} members — ${segment.query}`);
+    for (const member of members) console.log(`  customer ${member.customerId}  since ${member.enteredAt}`);
+    if (segment.size > members.length) console.log(`  … and ${segment.size - members.length} more (--limit)`);
+    console.log("Latest changes:");
+    for (const change of history) {
+      console.log(
+        `  ${change.at}  ${change.change === "enter" ? "entered" : "left   "}  customer ${change.customerId}  (${change.cause}${change.causeRef ? ` ${change.causeRef}` : ""})`,
+      );
+    }
+  });
+}
