@@ -7,7 +7,12 @@ import {
 import { prismaSegmentRepository } from "../db/segments/segment-repository.server.js";
 import { env } from "../env.server.js";
 import { listSegments, type ListedSegment } from "../services/segments/segment-catalog.js";
-import { defineSegment, previewQuery, type DefinedSegment } from "../services/segments/segment-definition.js";
+import {
+  defineSegment,
+  previewQuery,
+  segmentTreeOf,
+  type DefinedSegment,
+} from "../services/segments/segment-definition.js";
 import { evaluateCustomers } from "../services/segments/segment-evaluation.js";
 import {
   evaluateAndSnapshot,
@@ -59,10 +64,12 @@ export function runDueSegmentEvaluations(
 }
 
 export async function createShopSegment(shop: string, name: string, query: string): Promise<DefinedSegment> {
+  segmentTreeOf(query); // a query with errors is refused before Shopify is asked for the shop's time zone
   return defineSegment(deps(), shop, { name, query }, await settingsFor(shop));
 }
 
 export async function previewShopSegment(shop: string, query: string): Promise<SegmentPreview> {
+  segmentTreeOf(query);
   return previewQuery(deps(), shop, query, await settingsFor(shop));
 }
 

@@ -1,96 +1,11 @@
-import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { createDatabase, type Database } from "../../app/db/client.server.js";
-import { applyMigrations } from "../../app/db/migrate.server.js";
-import { loopbackOnlyNodeOptions } from "../setup/loopback-only-options.js";
-import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
-
-const ROOT = resolve(import.meta.dirname, "..", "..");
-const TSX = resolve(ROOT, "node_modules/.bin/tsx");
-const CLI = resolve(ROOT, "scripts/cohort.ts");
-
-const VALID_ENV = {
-  SHOPIFY_API_KEY: "cli-test-key",
-  SHOPIFY_API_SECRET: "cli-test-secret",
-  SHOPIFY_APP_URL: "http://127.0.0.1:9",
-  SCOPES: "read_customers,read_orders",
-  SHOPIFY_EMULATOR_URL: "http://127.0.0.1:9",
-};
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * A fresh shell: nothing of this process's environment but PATH and the no-network guard (NODE_OPTIONS), run in
- * an empty directory whose `.env` the test writes. The app reads prisma/ and app/generated from the current
- * directory, as from the repository root under `npm run`: the directory links to them.
- */
-function workDirectory(envFile?: Record<string, string>): string {
-  const directory = mkdtempSync(join(tmpdir(), "cohort-cli-"));
-  mkdirSync(join(directory, "app"));
-  symlinkSync(resolve(ROOT, "app/generated"), join(directory, "app/generated"));
-  symlinkSync(resolve(ROOT, "prisma"), join(directory, "prisma"));
-  if (envFile) {
-    writeFileSync(
-      join(directory, ".env"),
-      Object.entries(envFile)
-        .map(([name, value]) => `${name}=${value}\n`)
-        .join(""),
-    );
-  }
-  return directory;
-}
-
-function cohort(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<Run> {
-  return new Promise((resolveRun) => {
-    execFile(
-      TSX,
-      [CLI, ...args],
-      {
-        cwd: options.cwd,
-        env: {
-          PATH: process.env.PATH ?? "",
-          NODE_OPTIONS: loopbackOnlyNodeOptions(),
-          // Typed as required; development is what the app assumes when a fresh shell leaves it unset.
-          NODE_ENV: "development",
-          ...options.env,
-        },
-        timeout: 25_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === "number" ? error.code : null) : 0;
-        resolveRun({ code, stdout, stderr });
-      },
-    );
-  });
-}
-
-const stackLines = (output: string) => output.split("\n").filter((line) => /^\s+at /.test(line));
-const lines = (output: string) => output.split("\n").filter(Boolean);
+import { describe, expect, it } from "vitest";
+import { providers } from "../helpers/databases.js";
+import { migratedDatabases } from "../helpers/migrated-databases.js";
+import { cohort, lines, stackLines, VALID_ENV, workDirectory } from "./cohort-cli-harness.js";
 
 const PROVIDERS = await providers();
 
-const opened: Array<{ database: TestDatabase; db: Database }> = [];
-afterAll(async () => {
-  for (const { database, db } of opened) {
-    await db.$disconnect();
-    await database.drop();
-  }
-});
-
-async function migratedDatabase(provider: "sqlite" | "postgresql"): Promise<{ url: string; db: Database }> {
-  const database = await freshDatabase(provider);
-  await applyMigrations(database.url);
-  const db = createDatabase(database.url);
-  opened.push({ database, db });
-  return { url: database.url, db };
-}
+const migratedDatabase = migratedDatabases();
 
 describe("npm run cohort: configuration and usage", () => {
   it("given a fresh shell and no .env, when status runs, then it exits 78 with one line naming the missing variables and no stack", async () => {
