@@ -54,9 +54,12 @@ function copyField(value: Param): string {
   if (typeof value === "boolean") return value ? "t" : "f";
   if (typeof value !== "string") return String(value);
   // NUL cannot be stored in PostgreSQL text; the app's writers drop it the same way.
-  return value.replace(/[\\\t\n\r\u0000]/g, (c) =>
-    c === "\\" ? "\\\\" : c === "\t" ? "\\t" : c === "\n" ? "\\n" : c === "\r" ? "\\r" : "",
-  );
+  return value
+    .replaceAll("\u0000", "")
+    .replaceAll("\\", "\\\\")
+    .replaceAll("\t", "\\t")
+    .replaceAll("\n", "\\n")
+    .replaceAll("\r", "\\r");
 }
 
 /** Rows as COPY text-format lines. */

@@ -33,7 +33,7 @@ const { values } = parseArgs({
     provider: { type: "string", default: "sqlite" },
     concurrency: { type: "string" },
     orders: { type: "string", default: "100000" },
-    "per-second": { type: "string", default: "200" },
+    "per-second": { type: "string", default: "50" },
   },
 });
 
