@@ -16,7 +16,7 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { LOCAL_API_SECRET, ROOT } from "../local-shopify.js";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
@@ -264,7 +264,7 @@ try {
     );
   }
 } finally {
-  rmSync(dirname(join(work, "x")), { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
   await db.$disconnect();
   await stack.stop();
   await database.drop();
