@@ -9,6 +9,7 @@
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort } from "../tests/helpers/app-stack.js";
@@ -181,6 +182,7 @@ const report = buildReport(
   {
     measuredAt: new Date().toISOString(),
     provenance: where,
+    loadAverageAtEnd: Math.round(loadavg()[0]! * 100) / 100,
     options: { sizes, providers, ack: !values["no-ack"] },
     seeding,
     backfills,

@@ -4,7 +4,7 @@
  * figure in it comes from the run or from that JSON; nothing is written by hand.
  */
 import { execFileSync } from "node:child_process";
-import { cpus, release, totalmem, type } from "node:os";
+import { cpus, loadavg, release, totalmem, type } from "node:os";
 import { judge, type AckFigures, type BackfillFigures, type Judgement } from "./targets.js";
 
 export interface Provenance {
@@ -20,6 +20,8 @@ export interface Machine {
   cpuModel: string;
   memoryGb: number;
   node: string;
+  /** The 1-minute load average when the run started: other work on the machine slows every figure. */
+  loadAverage: number;
 }
 
 export type BackfillRow = BackfillFigures & Record<string, unknown>;
@@ -29,6 +31,8 @@ export interface SyncReport {
   suite: "sync";
   measuredAt: string;
   provenance: Provenance;
+  /** The 1-minute load average when the run ended. */
+  loadAverageAtEnd?: number;
   options: { sizes: number[]; providers: string[]; ack: boolean };
   seeding: Record<string, unknown>[];
   backfills: BackfillRow[];
@@ -59,6 +63,7 @@ export function machine(): Machine {
     cpuModel: cpus()[0]?.model ?? "unknown",
     memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
     node: process.version,
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
   };
 }
 
@@ -148,7 +153,9 @@ export function renderMarkdown(report: SyncReport): string {
 
 Written by \`npm run bench -- sync\` (\`--sizes ${report.options.sizes.join(",")} --providers ${report.options.providers.join(",")}${report.options.ack ? "" : " --no-ack"}\`) on ${report.measuredAt}.
 Code at ${where.commit}${where.dirty ? " **with uncommitted changes** (these figures are not that commit's)" : ""}.
-Machine: ${where.machine.os}, ${where.machine.cpus} × ${where.machine.cpuModel}, ${where.machine.memoryGb} GB, Node ${where.machine.node}.
+Machine: ${where.machine.os}, ${where.machine.cpus} × ${where.machine.cpuModel}, ${where.machine.memoryGb} GB, Node ${where.machine.node};
+load average (1 min) ${where.machine.loadAverage} at the start, ${report.loadAverageAtEnd ?? "—"} at the end (above the CPU count, other work
+on the machine slowed these figures).
 
 ## Targets
 
@@ -170,8 +177,8 @@ Customers, then orders, from the local Shopify into a fresh database, in a proce
 first result can be downloaded (a large store is exported in id ranges, each applied while the next ones export).
 App: the rest — download, parse, write and the metrics recompute. Ingest: the app's part without the recompute.
 Ceiling: the fastest plain load of the same rows into a fresh database — on SQLite one prepared INSERT per table in
-a single transaction with journal and sync off, on PostgreSQL \`COPY … FROM STDIN\` — with the rows already parsed
-in memory (row counts compared with the backfill's). The ratios are the app's (or the ingest's) orders per second
+a single transaction with journal and sync off, on PostgreSQL \`COPY … FROM STDIN\` per table from files written
+beforehand — parsing untimed (row counts compared with the backfill's). The ratios are the app's (or the ingest's) orders per second
 against the ceiling's.
 
 ${table(report.backfills, [

@@ -28,6 +28,7 @@ describe("the sync benchmark's report", () => {
     expect(markdown).not.toContain("uncommitted");
     expect(markdown).toContain(`${provenance.machine.cpus} × ${provenance.machine.cpuModel}`);
     expect(markdown).toContain(`Node ${process.version}`);
+    expect(markdown).toContain(`load average (1 min) ${provenance.machine.loadAverage} at the start`);
     const dirty = renderMarkdown(buildReport(input({ provenance: { ...provenance, dirty: true } }), null));
     expect(dirty).toContain("with uncommitted changes");
   });
