@@ -1,18 +1,21 @@
 /**
- * `npm run bench -- sync [--sizes 100000,1000000] [--providers sqlite,postgresql] [--no-ack]`
+ * `npm run bench -- sync [--sizes 100000,1000000] [--providers sqlite,postgresql] [--no-ack] [--ack-orders 100000]`
  *
- * Measures the sync against the local Shopify and writes the figures to reports/bench-sync.{json,md}:
- * backfill throughput and peak memory per store size and database, the ratio to the insert ceiling (plain batched
- * INSERTs of the same rows through the same driver, measured in the same run), and webhook acknowledgement
- * latency under a burst of 1,000 deliveries. Each measurement runs in its own process.
+ * Measures the sync against the local Shopify and writes the whole report, reports/bench-sync.{json,md}: backfill
+ * time and peak memory per store size and database against the insert ceiling measured in the same run, webhook
+ * acknowledgement under bursts and during a backfill with its metrics recompute, the verdicts against the targets
+ * (scripts/bench/targets.ts), the commit and machine it ran on, and the comparison with the report it replaces.
+ * Each measurement runs in its own process.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { freePort } from "../tests/helpers/app-stack.js";
 import { isPostgresReachable } from "../tests/helpers/databases.js";
 import { LOCAL_API_SECRET, readAppToml, ROOT } from "./local-shopify.js";
+import { buildReport, provenance, renderMarkdown, type AckRow, type BackfillRow } from "./bench/report.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -20,11 +23,15 @@ const { values, positionals } = parseArgs({
     sizes: { type: "string", default: "100000,1000000" },
     providers: { type: "string" },
     "no-ack": { type: "boolean", default: false },
+    // The store backfilled while deliveries arrive (webhook-ack.ts --phase backfill).
+    "ack-orders": { type: "string", default: "100000" },
   },
 });
 
 if (positionals[0] !== "sync") {
-  console.error("usage: npm run bench -- sync [--sizes 100000,1000000] [--providers sqlite,postgresql] [--no-ack]");
+  console.error(
+    "usage: npm run bench -- sync [--sizes 100000,1000000] [--providers sqlite,postgresql] [--no-ack] [--ack-orders 100000]",
+  );
   process.exit(64);
 }
 
@@ -32,6 +39,9 @@ const tsx = resolve(ROOT, "node_modules/.bin/tsx");
 const providers = (values.providers ?? ((await isPostgresReachable()) ? "sqlite,postgresql" : "sqlite")).split(",");
 const sizes = values.sizes!.split(",").map(Number);
 const toml = readAppToml();
+// Taken before anything runs: the code measured is the code checked out now.
+const where = provenance(ROOT);
+const REPORT_JSON = resolve(ROOT, "reports/bench-sync.json");
 
 interface Child {
   lines: string[];
@@ -67,7 +77,7 @@ async function jsonResult(args: string[]): Promise<Record<string, unknown>> {
   return JSON.parse(line) as Record<string, unknown>;
 }
 
-const backfills: Record<string, unknown>[] = [];
+const backfills: BackfillRow[] = [];
 const seeding: Record<string, unknown>[] = [];
 mkdirSync(resolve(ROOT, ".cache/bench"), { recursive: true });
 
@@ -127,19 +137,21 @@ for (const size of sizes) {
       provider,
     ]);
     console.log(`[bench] ${JSON.stringify(result)}`);
-    backfills.push({ size, ...result });
+    backfills.push({ size, ...result } as BackfillRow);
   }
   emulator.kill();
   await emulator.exited;
 }
 
-const acks: Record<string, unknown>[] = [];
+const acks: AckRow[] = [];
 if (!values["no-ack"]) {
   for (const provider of providers) {
-    for (const concurrency of [10, 50, 100, 1000]) {
-      console.log(`[bench] webhook acknowledgement, ${provider}, ${concurrency} in flight`);
+    for (const concurrency of [10, 100, 1000]) {
+      console.log(`[bench] webhook acknowledgement, burst, ${provider}, ${concurrency} in flight`);
       const result = await jsonResult([
         "scripts/bench/webhook-ack.ts",
+        "--phase",
+        "burst",
         "--provider",
         provider,
         "--deliveries",
@@ -148,58 +160,39 @@ if (!values["no-ack"]) {
         String(concurrency),
       ]);
       console.log(`[bench] ${JSON.stringify(result)}`);
-      acks.push(result);
+      acks.push(result as AckRow);
     }
+    console.log(`[bench] webhook acknowledgement during a backfill of ${values["ack-orders"]} orders, ${provider}`);
+    const result = await jsonResult([
+      "scripts/bench/webhook-ack.ts",
+      "--phase",
+      "backfill",
+      "--provider",
+      provider,
+      "--orders",
+      values["ack-orders"]!,
+    ]);
+    console.log(`[bench] ${JSON.stringify(result)}`);
+    acks.push(result as AckRow);
   }
 }
 
-const report = {
-  suite: "sync",
-  measuredAt: new Date().toISOString(),
-  machine: { cpus: (await import("node:os")).cpus().length, node: process.version },
-  seeding,
-  backfills,
-  acks,
-};
+// The report it replaces, read before it is overwritten: the comparison is made from its figures alone.
+const previous: unknown = existsSync(REPORT_JSON) ? JSON.parse(readFileSync(REPORT_JSON, "utf8")) : null;
+const report = buildReport(
+  {
+    measuredAt: new Date().toISOString(),
+    provenance: where,
+    loadAverageAtEnd: Math.round(loadavg()[0]! * 100) / 100,
+    options: { sizes, providers, ack: !values["no-ack"] },
+    seeding,
+    backfills,
+    acks,
+  },
+  previous,
+);
 mkdirSync(resolve(ROOT, "reports"), { recursive: true });
-writeFileSync(resolve(ROOT, "reports/bench-sync.json"), `${JSON.stringify(report, null, 2)}\n`);
-
-const rows = (items: Record<string, unknown>[], keys: string[]) =>
-  items.map((item) => `| ${keys.map((key) => String(item[key] ?? "")).join(" | ")} |`).join("\n");
-const markdown = `# Sync benchmark
-
-Made by \`npm run bench -- sync\` on ${report.measuredAt} (${report.machine.cpus} CPUs, Node ${report.machine.node}).
-Targets (issue "Sync every order and customer"): 1,000,000 orders backfilled in under 2 minutes on SQLite, at
-least half the insert ceiling, peak memory under 300 MB; webhook acknowledgement p99 under 50 ms.
-
-## Backfill
-
-Orders: wall time of the orders backfill, split into Shopify's part (the bulk export on the local Shopify, until
-the first result can be downloaded; a store of 1,000,000 orders is exported in id ranges, each applied while the
-next ones export) and the app's part (download, parse, upsert, metrics).
-Ceiling: plain INSERTs of the same rows (orders, line items, their collections, refunds, discount codes; the row
-counts of both databases are compared) through the same driver-level writer as the backfill (prepared statements
-on SQLite, an array per column on PostgreSQL), timing only the INSERTs. The app's ratio is the app's part against
-the ceiling; the ingest ratio leaves out the metrics recompute that follows the ingest.
-
-| orders | database | orders/s end to end | seconds end to end | export seconds | app seconds | app orders/s | ingest orders/s | ceiling orders/s | app ratio to ceiling | ingest ratio to ceiling | peak RSS MB | customers seconds |
-| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${rows(backfills, ["size", "provider", "ordersPerSecond", "orderSeconds", "exportSeconds", "appSeconds", "appOrdersPerSecond", "ingestOrdersPerSecond", "ceilingOrdersPerSecond", "appRatioToCeiling", "ingestRatioToCeiling", "peakRssMb", "customerSeconds"])}
-
-Phase starts within the orders backfill (seconds): ${backfills.map((b) => `${b.size}/${b.provider}: ${JSON.stringify(b.orderPhases)}`).join("; ")}
-
-Peak RSS per phase (MB): ${backfills.map((b) => `${b.size}/${b.provider}: ${JSON.stringify(b.peakRssByPhase)}`).join("; ")}
-
-## Webhook acknowledgement
-
-1,000 signed deliveries (after 200 untimed warm-up ones) to the built app (\`server.js\`, which answers webhook
-deliveries ahead of express and Remix), \`npm run worker\` beside it, \`concurrency\` of them in flight, sent from a
-separate process (\`scripts/bench/webhook-ack.ts\`). CPU: milliseconds of the app process per delivery during the
-burst; unprocessed: deliveries the worker had not applied 30 s after the burst.
-
-| database | in flight | p50 ms | p99 ms | max ms | deliveries/s | app CPU ms | unprocessed |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
-${rows(acks, ["provider", "concurrency", "p50Ms", "p99Ms", "maxMs", "perSecond", "appCpuMsPerDelivery", "unprocessedAfter30s"])}
-`;
+writeFileSync(REPORT_JSON, `${JSON.stringify(report, null, 2)}\n`);
+const markdown = renderMarkdown(report);
 writeFileSync(resolve(ROOT, "reports/bench-sync.md"), markdown);
 console.log(markdown);

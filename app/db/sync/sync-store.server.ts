@@ -10,6 +10,7 @@ import { formatMoney } from "../../domain/money.js";
 import type { MarketingState, OrderFacts } from "../../domain/sync/sync-records.js";
 import type { SyncStore, UpsertResult } from "../../services/sync/ports.js";
 import type { Database } from "../client.server.js";
+import { nextStepCount } from "../../lib/transaction-pacing.js";
 import { parseDatabaseUrl } from "../database-url.js";
 import { postgresFactWriterFor } from "./postgres-fact-writer.server.js";
 import { sqliteFactWriterFor } from "./sqlite-fact-writer.server.js";
@@ -49,7 +50,15 @@ type CustomerScope = { ids: string[] } | { from: string; before: string | null }
 const ROWS_PER_STATEMENT = 1000;
 /** Customers per metrics statement: the id list repeats in each sub-select. */
 const METRICS_CHUNK = 500;
-const RECOMPUTE_CHUNK = 2000;
+/**
+ * The full recompute's pacing: ranges of RECOMPUTE_STEP customers, as many per transaction as keep it near
+ * RECOMPUTE_TRANSACTION_MS (on SQLite webhook acknowledgements wait for the write lock it holds). Each range has a
+ * fixed cost besides its customers: at 100,000 orders, ranges of 2,000 customers (about 450 ms a transaction)
+ * recompute in 4.7-5.1 s, this pacing in 6.2-6.8 s, ranges of 25-100 customers (25-50 ms) in 8-14 s.
+ */
+const RECOMPUTE_STEP = 250;
+const RECOMPUTE_TRANSACTION_MS = 100;
+const RECOMPUTE_MAX_STEPS = 16;
 /**
  * Every write transaction is one batch (a few thousand orders, a range of customers' metrics): well under a second.
  * The timeout is a bound, not a budget: on SQLite a transaction holds the one write lock, and webhook
@@ -227,14 +236,17 @@ export type FactWriterChoice = "driver" | "prisma";
 
 export interface SyncStoreOptions {
   factWriter?: FactWriterChoice;
-  /** Customers per transaction of `recomputeAllMetrics`. */
+  /** Customers per step of `recomputeAllMetrics` (a transaction takes one or more steps). */
   recomputeChunk?: number;
+  /** The length each transaction of `recomputeAllMetrics` aims at. */
+  recomputeTransactionMs?: number;
 }
 
 export function prismaSyncStore(db: Database, databaseUrl: string, options: SyncStoreOptions = {}): SyncStore {
   const dialect = dialectFor(databaseUrl);
   const target = parseDatabaseUrl(databaseUrl);
-  const recomputeChunk = options.recomputeChunk ?? RECOMPUTE_CHUNK;
+  const recomputeChunk = options.recomputeChunk ?? RECOMPUTE_STEP;
+  const recomputeTransactionMs = options.recomputeTransactionMs ?? RECOMPUTE_TRANSACTION_MS;
   // Opened on the first write: a store that only reads metrics needs no second connection.
   const driverWriter =
     options.factWriter === "prisma"
@@ -540,28 +552,30 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
       for (const statement of dialect.analyze(FACT_TABLES)) await run(db, statement);
       // Ranges of customers, one short transaction each: a whole-shop transaction would hold SQLite's write lock
       // for seconds and stall webhook acknowledgement; metrics are never empty in between, unlike clear-then-fill.
-      // A range (not an id list) lets each statement walk the customer index once.
-      // Only where each range starts, not every id: a large shop has hundreds of thousands.
-      const starts = await query<{ id: string }>(
-        db,
-        `SELECT id FROM (
-           SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS position FROM ${T("SyncedCustomer")} WHERE shop = ${L(shop)}
-         ) numbered WHERE position % ${recomputeChunk} = 0 ORDER BY id`,
-      );
-      for (const [index, start] of starts.entries()) {
-        const scope = { from: start.id, before: starts[index + 1]?.id ?? null };
+      // A range (not an id list) lets each statement walk the customer index once. Each transaction takes as many
+      // steps of customers as keep it near RECOMPUTE_TRANSACTION_MS, whatever the customers' order counts.
+      // Only where each step starts, not every id: a large shop has hundreds of thousands.
+      const starts = (
+        await query<{ id: string }>(
+          db,
+          `SELECT id FROM (
+             SELECT id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS position FROM ${T("SyncedCustomer")} WHERE shop = ${L(shop)}
+           ) numbered WHERE position % ${recomputeChunk} = 0 ORDER BY id`,
+        )
+      ).map((row) => row.id);
+      // The first range starts below every id, so metrics of customers no longer synced at all (whatever their
+      // id) are cleared by the range they fall in, in the same short transactions.
+      starts[0] = "";
+      let steps = 1;
+      for (let index = 0; index < starts.length;) {
+        const scope = { from: starts[index]!, before: starts[index + steps] ?? null };
+        const started = performance.now();
         await db.$transaction(async (tx) => {
           await clearMetrics(tx, shop, scope);
           await writeMetrics(tx, shop, scope);
         }, TRANSACTION);
-      }
-      // Metrics of customers no longer synced at all.
-      for (const table of ["CustomerMetrics", "CustomerPurchase"]) {
-        await run(
-          db,
-          `DELETE FROM ${T(table)} WHERE shop = ${L(shop)} AND NOT EXISTS (SELECT 1 FROM ${T("SyncedCustomer")} c
-             WHERE c.shop = ${T(table)}.shop AND c.id = ${T(table)}."customerId")`,
-        );
+        index += steps;
+        steps = nextStepCount(steps, performance.now() - started, recomputeTransactionMs, RECOMPUTE_MAX_STEPS);
       }
     },
 

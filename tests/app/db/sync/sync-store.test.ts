@@ -273,6 +273,27 @@ describe.each(variants)("sync store on %s", (_name, provider) => {
   });
 });
 
+describe.each(variants)("the full recompute on %s", (_name, variant) => {
+  it("given metrics of a customer no longer synced, whose id sorts before every synced one, when all metrics are recomputed in ranges, then only synced customers keep metrics", async () => {
+    const random = randomSource(8);
+    const { db, url } = await openDatabase(variant.provider);
+    const store = prismaSyncStore(db, url, { factWriter: variant.writer, recomputeChunk: 1 });
+    await store.upsertCustomers(
+      SHOP,
+      ["0", "5", "6", "7"].map((id) => customerSnapshot(random, id, 5)),
+    );
+    await store.upsertOrders(SHOP, [orderSnapshot(random, "100", "0", 5), orderSnapshot(random, "101", "6", 5)]);
+    await store.refreshMetrics(SHOP, ["0", "5", "6", "7"]);
+    // Customer "0" leaves the sync without its metrics (as a shop's data is erased table by table).
+    await db.syncedOrder.deleteMany({ where: { shop: SHOP, customerId: "0" } });
+    await db.syncedCustomer.delete({ where: { shop_id: { shop: SHOP, id: "0" } } });
+
+    await store.recomputeAllMetrics(SHOP);
+
+    expect((await store.customerMetrics(SHOP)).map((metrics) => metrics.customerId)).toEqual(["5", "6", "7"]);
+  });
+});
+
 describe.each(variants)("order deletion on %s", (_name, variant) => {
   it("given a deleted order, when a late snapshot of it arrives, then it stays deleted and counts as stale", async () => {
     const random = randomSource(6);
