@@ -70,4 +70,3 @@ export function cohort(args: string[], options: { cwd: string; env?: Record<stri
 
 export const stackLines = (output: string) => output.split("\n").filter((line) => /^\s+at /.test(line));
 export const lines = (output: string) => output.split("\n").filter(Boolean);
-
