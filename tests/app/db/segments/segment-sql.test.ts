@@ -72,7 +72,7 @@ describe.each(await providers())("segment SQL on %s", (provider) => {
     await fc.assert(
       fc.asyncProperty(
         storeArb(25),
-        fc.array(conditionArb, { minLength: 10, maxLength: 20 }),
+        fc.array(conditionArb, { minLength: 15, maxLength: 25 }),
         nowArb,
         timeZoneArb,
         async (store, conditions, now, timeZone) => {
@@ -87,7 +87,7 @@ describe.each(await providers())("segment SQL on %s", (provider) => {
           }
         },
       ),
-      { numRuns: 50 },
+      { numRuns: 80 },
     );
     expect(SEGMENT_FIELD_NAMES.filter((name) => !discriminating.has(name))).toEqual([]);
   });
