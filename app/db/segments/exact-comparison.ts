@@ -62,7 +62,8 @@ export function sqlOperator(operator: ComparisonOperator): string {
 
 /**
  * `expression op value` where the expression is an integer count of 10^-expressionScale (0 for counts, 4 for money)
- * and the value is decimal text: scaled to the finer of the two, so the comparison stays exact in integers.
+ * and the value is decimal text. A value as fine as the expression is scaled to its units; a finer one is rounded
+ * the way the operator needs (an integer is ≥ 2.5 exactly when ≥ 3), so nothing is multiplied and nothing overflows.
  */
 export function scaledComparison(
   expression: string,
@@ -76,8 +77,24 @@ export function scaledComparison(
     const units = decimal.units * 10n ** BigInt(expressionScale - decimal.scale);
     return `${expression} ${sqlOperator(operator)} ${bind(units)}`;
   }
-  const factor = 10n ** BigInt(decimal.scale - expressionScale);
-  return `${expression} * ${bind(factor)} ${sqlOperator(operator)} ${bind(decimal.units)}`;
+  const inUnits: ExactDecimal = { units: decimal.units, scale: decimal.scale - expressionScale };
+  const floor = floorOf(inUnits);
+  const ceil = ceilOf(inUnits);
+  switch (operator) {
+    case ">=":
+      return `${expression} >= ${bind(ceil)}`;
+    case ">":
+      return `${expression} > ${bind(floor)}`;
+    case "<":
+      return `${expression} < ${bind(ceil)}`;
+    case "<=":
+      return `${expression} <= ${bind(floor)}`;
+    case "=":
+      // Never equal; the expression stays in the text because its own placeholders are already bound.
+      return isWhole(inUnits) ? `${expression} = ${bind(floor)}` : and([`${expression} IS NULL`, SQL_FALSE]);
+    case "!=":
+      return isWhole(inUnits) ? `${expression} <> ${bind(floor)}` : `${expression} IS NOT NULL`;
+  }
 }
 
 /**

@@ -1,4 +1,6 @@
-import { SegmentTreeSchema } from "../../domain/segments/segment-tree.js";
+import { parseSegmentQuery } from "../../domain/segments/segment-parser.js";
+import type { SegmentQueryError } from "../../domain/segments/segment-query-error.js";
+import { checkSegmentTree } from "../../domain/segments/segment-tree-check.js";
 import type { NewSegment, SegmentRecord, SegmentRepository } from "./ports.js";
 
 /** The shop already has a segment of this name; nothing was saved. */
@@ -9,9 +11,15 @@ export class SegmentNameTakenError extends Error {
   }
 }
 
-/** The segment cannot be saved as given (an empty name, a tree that is not a segment tree); nothing was saved. */
+/**
+ * The segment cannot be saved as given (an empty name, a query that does not parse, a tree the catalog refuses);
+ * nothing was saved. `errors` are the language's, with positions, when the query or tree was at fault.
+ */
 export class InvalidSegmentError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly errors: readonly SegmentQueryError[] = [],
+  ) {
     super(message);
     this.name = "InvalidSegmentError";
   }
@@ -33,11 +41,28 @@ export async function createSegment(
 ): Promise<SegmentRecord> {
   const name = segment.name.trim();
   if (name === "") throw new InvalidSegmentError("A segment needs a name");
-  const tree = SegmentTreeSchema.safeParse(segment.tree);
-  if (!tree.success) throw new InvalidSegmentError(`Not a segment tree: ${tree.error.message}`);
-  const created = await deps.segments.create(shop, { ...segment, name, tree: tree.data }, now);
+  // The same checks as typed text gets: a tree from a builder or an API is held to the catalog too.
+  const checked = checkSegmentTree(segment.tree);
+  if (!checked.ok) {
+    throw new InvalidSegmentError(`Not a valid segment: ${checked.errors[0]?.message ?? "invalid"}`, checked.errors);
+  }
+  const created = await deps.segments.create(shop, { ...segment, name, tree: checked.tree }, now);
   if (created === null) throw new SegmentNameTakenError(name);
   return created;
+}
+
+/** A segment from its query as the merchant typed it (Shopify's syntax); the query is kept as written. */
+export async function createSegmentFromQuery(
+  deps: SegmentCatalogDeps,
+  shop: string,
+  segment: { name: string; query: string; buffer?: string | null },
+  now: Date,
+): Promise<SegmentRecord> {
+  const parsed = parseSegmentQuery(segment.query);
+  if (!parsed.ok) {
+    throw new InvalidSegmentError(`The query does not parse: ${parsed.errors[0]?.message ?? "invalid"}`, parsed.errors);
+  }
+  return createSegment(deps, shop, { ...segment, tree: parsed.tree }, now);
 }
 
 /** The shop's segments by name, each with its current number of members. */

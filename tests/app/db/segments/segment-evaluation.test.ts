@@ -10,6 +10,8 @@ import type { CustomerMetricsFacts } from "../../../../app/domain/sync/metrics.j
 import type { EvaluationSettings, SegmentRecord } from "../../../../app/services/segments/ports.js";
 import {
   createSegment,
+  createSegmentFromQuery,
+  InvalidSegmentError,
   listSegments,
   SegmentNameTakenError,
 } from "../../../../app/services/segments/segment-catalog.js";
@@ -89,7 +91,10 @@ async function eventsOf(open: OpenDatabase, segmentId: string) {
 async function createSegments(deps: SegmentEvaluationDeps, trees: SegmentTree[], now: Date): Promise<SegmentRecord[]> {
   const segments: SegmentRecord[] = [];
   for (const [index, tree] of trees.entries()) {
-    segments.push(await createSegment(deps, SHOP, { name: `segment ${index}`, query: "(generated)", tree }, now));
+    // Straight to the repository: random trees may hold values outside a field's range, which the service refuses
+    // but the SQL must still evaluate like the reference.
+    const created = await deps.segments.create(SHOP, { name: `segment ${index}`, query: "(generated)", tree }, now);
+    segments.push(created!);
   }
   return segments;
 }
@@ -335,9 +340,37 @@ describe.each(await providers())("segment evaluation on %s", (provider) => {
         tags: [],
       },
     ]);
+    const invalid = createSegmentFromQuery(deps, SHOP, { name: "Broken", query: "number_of_orders >" }, now);
+    await expect(invalid).rejects.toThrow(InvalidSegmentError);
+    const unknownField = createSegment(
+      deps,
+      SHOP,
+      {
+        name: "Unknown field",
+        query: "(built)",
+        tree: { kind: "comparison", field: "no_such_field", operator: "=", value: { type: "number", value: "1" } },
+      },
+      now,
+    );
+    await expect(unknownField).rejects.toThrow(InvalidSegmentError);
+    expect(await open.db.segment.count({ where: { shop: SHOP } })).toBe(1);
+    const repeat = await createSegmentFromQuery(
+      deps,
+      SHOP,
+      { name: "Repeat buyers", query: "number_of_orders >= 2" },
+      now,
+    );
+    expect(repeat.tree).toEqual({
+      kind: "comparison",
+      field: "number_of_orders",
+      operator: ">=",
+      value: { type: "number", value: "2" },
+    });
+
     await evaluateShop(deps, SHOP, { now, timeZone: "UTC" }, { cause: "edit", causeRef: null });
     const listed = await listSegments(deps, SHOP);
     expect(listed.map((s) => ({ id: s.id, name: s.name, size: s.size, tree: s.tree }))).toEqual([
+      { id: repeat.id, name: "Repeat buyers", size: 0, tree: repeat.tree },
       { id: vip.id, name: "VIP", size: 1, tree },
     ]);
   });
