@@ -6,13 +6,8 @@ import {
 } from "../db/segments/segment-membership-reader.server.js";
 import { prismaSegmentRepository } from "../db/segments/segment-repository.server.js";
 import { env } from "../env.server.js";
-import { listSegments, type ListedSegment } from "../services/segments/segment-catalog.js";
-import {
-  defineSegment,
-  previewQuery,
-  segmentTreeOf,
-  type DefinedSegment,
-} from "../services/segments/segment-definition.js";
+import { listSegments, segmentTreeOf, type ListedSegment } from "../services/segments/segment-catalog.js";
+import { defineSegment, previewQuery, type DefinedSegment } from "../services/segments/segment-definition.js";
 import { evaluateCustomers } from "../services/segments/segment-evaluation.js";
 import {
   evaluateAndSnapshot,

@@ -13,19 +13,18 @@ import {
   SegmentTemplateError,
 } from "../../app/domain/segments/segment-templates.js";
 import { InvalidSegmentError, SegmentNameTakenError } from "../../app/services/segments/segment-catalog.js";
-import { InvalidSegmentQueryError } from "../../app/services/segments/segment-definition.js";
 import { CliError, EXIT, unknownShop } from "./exit-codes.js";
 import { formatPreview, formatQueryErrors, formatSegmentList } from "./segments-format.js";
 
 /** Runs a segment command for a shop Cohort knows, turning bad input into one clear message (nothing saved). */
-async function forKnownShop(shop: string, work: () => Promise<void>): Promise<number> {
+async function forKnownShop(shop: string, work: () => Promise<void>, query?: string): Promise<number> {
   try {
     if (!(await isShopKnown(shop))) throw new CliError(unknownShop(shop), EXIT.shopUnavailable);
     await work();
     return EXIT.ok;
   } catch (error) {
-    if (error instanceof InvalidSegmentQueryError) {
-      throw new CliError(formatQueryErrors(error.query, error.errors), EXIT.invalidInput);
+    if (error instanceof InvalidSegmentError && error.errors.length > 0 && query !== undefined) {
+      throw new CliError(formatQueryErrors(query, error.errors), EXIT.invalidInput);
     }
     if (
       error instanceof SegmentNameTakenError ||
@@ -75,10 +74,15 @@ export function queryToCreate(options: CreateOptions): string {
 }
 
 export function createSegmentOf(shop: string, name: string, options: CreateOptions): Promise<number> {
-  return forKnownShop(shop, async () => {
-    const { segment, changes } = await createShopSegment(shop, name, queryToCreate(options));
-    console.log(`Created ${segment.name}: ${segment.query}\n  ${changes.entered.toLocaleString("en-US")} members`);
-  });
+  const query = queryToCreate(options);
+  return forKnownShop(
+    shop,
+    async () => {
+      const { segment, changes } = await createShopSegment(shop, name, query);
+      console.log(`Created ${segment.name}: ${segment.query}\n  ${changes.entered.toLocaleString("en-US")} members`);
+    },
+    query,
+  );
 }
 
 export function evaluateSegmentsOf(shop: string): Promise<number> {
@@ -94,7 +98,11 @@ export function evaluateSegmentsOf(shop: string): Promise<number> {
 }
 
 export function previewSegmentOf(shop: string, query: string): Promise<number> {
-  return forKnownShop(shop, async () => console.log(formatPreview(query, await previewShopSegment(shop, query))));
+  return forKnownShop(
+    shop,
+    async () => console.log(formatPreview(query, await previewShopSegment(shop, query))),
+    query,
+  );
 }
 
 export function membersOf(shop: string, segmentName: string, limit: number): Promise<number> {

@@ -1,6 +1,7 @@
 import { parseSegmentQuery } from "../../domain/segments/segment-parser.js";
 import type { SegmentQueryError } from "../../domain/segments/segment-query-error.js";
 import { checkSegmentTree } from "../../domain/segments/segment-tree-check.js";
+import type { SegmentTree } from "../../domain/segments/segment-tree.js";
 import type { NewSegment, SegmentRecord, SegmentRepository } from "./ports.js";
 
 /** The shop already has a segment of this name; nothing was saved. */
@@ -58,11 +59,16 @@ export async function createSegmentFromQuery(
   segment: { name: string; query: string; buffer?: string | null },
   now: Date,
 ): Promise<SegmentRecord> {
-  const parsed = parseSegmentQuery(segment.query);
+  return createSegment(deps, shop, { ...segment, tree: segmentTreeOf(segment.query) }, now);
+}
+
+/** The query's tree, or the errors in it, with positions and hints (the same for the admin and the command line). */
+export function segmentTreeOf(query: string): SegmentTree {
+  const parsed = parseSegmentQuery(query);
   if (!parsed.ok) {
     throw new InvalidSegmentError(`The query does not parse: ${parsed.errors[0]?.message ?? "invalid"}`, parsed.errors);
   }
-  return createSegment(deps, shop, { ...segment, tree: parsed.tree }, now);
+  return parsed.tree;
 }
 
 /** The shop's segments by name, each with its current number of members. */

@@ -1,28 +1,6 @@
-import { parseSegmentQuery } from "../../domain/segments/segment-parser.js";
-import { printSegmentTree } from "../../domain/segments/segment-printer.js";
-import type { SegmentQueryError } from "../../domain/segments/segment-query-error.js";
-import type { SegmentTree } from "../../domain/segments/segment-tree.js";
-import { createSegment } from "./segment-catalog.js";
+import { createSegmentFromQuery, segmentTreeOf } from "./segment-catalog.js";
 import { evaluateSegment, previewSegment, type SegmentEvaluationDeps } from "./segment-evaluation.js";
 import type { EvaluationSettings, MembershipChanges, SegmentPreview, SegmentRecord } from "./ports.js";
-
-/** The query does not parse or names what Cohort cannot evaluate; each error has its position and a hint. */
-export class InvalidSegmentQueryError extends Error {
-  constructor(
-    readonly query: string,
-    readonly errors: readonly SegmentQueryError[],
-  ) {
-    super(errors.map((error) => error.message).join("; "));
-    this.name = "InvalidSegmentQueryError";
-  }
-}
-
-/** The query's tree, or the errors in it (the same errors whether they reach the admin or the command line). */
-export function segmentTreeOf(query: string): SegmentTree {
-  const parsed = parseSegmentQuery(query);
-  if (!parsed.ok) throw new InvalidSegmentQueryError(query, parsed.errors);
-  return parsed.tree;
-}
 
 export interface DefinedSegment {
   segment: SegmentRecord;
@@ -30,8 +8,8 @@ export interface DefinedSegment {
 }
 
 /**
- * Saves a segment written as a query (kept in its canonical form) and gives it its members at once (cause "edit").
- * A query with errors, an empty or taken name: nothing is saved.
+ * Saves a segment written as a query (kept as the merchant wrote it) and gives it its members at once (cause
+ * "edit"). A query with errors, an empty or a taken name: nothing is saved (InvalidSegmentError, SegmentNameTakenError).
  */
 export async function defineSegment(
   deps: SegmentEvaluationDeps,
@@ -39,13 +17,7 @@ export async function defineSegment(
   definition: { name: string; query: string },
   settings: EvaluationSettings,
 ): Promise<DefinedSegment> {
-  const tree = segmentTreeOf(definition.query);
-  const segment = await createSegment(
-    deps,
-    shop,
-    { name: definition.name, query: printSegmentTree(tree), tree },
-    settings.now,
-  );
+  const segment = await createSegmentFromQuery(deps, shop, definition, settings.now);
   const changes = await evaluateSegment(deps, shop, segment, settings, { cause: "edit", causeRef: segment.id });
   return { segment, changes };
 }
