@@ -1,14 +1,5 @@
 /** Enumerated values of segment fields, spelled as Shopify's Admin API spells them. */
-import type { MarketingState } from "../sync/sync-records.js";
-
-export const MARKETING_STATES = [
-  "SUBSCRIBED",
-  "NOT_SUBSCRIBED",
-  "UNSUBSCRIBED",
-  "PENDING",
-  "REDACTED",
-  "INVALID",
-] as const satisfies readonly MarketingState[];
+export { MARKETING_STATES } from "../sync/sync-records.js";
 
 /** Shopify's CustomerRfmGroup enum values, in the order of Shopify's segment editor. */
 export const RFM_GROUP_NAMES = [

@@ -54,7 +54,16 @@ export interface OrderFacts {
   refunds: RefundFacts[];
 }
 
-export type MarketingState = "SUBSCRIBED" | "NOT_SUBSCRIBED" | "UNSUBSCRIBED" | "PENDING" | "REDACTED" | "INVALID";
+/** Marketing consent states, spelled as Shopify's Admin API spells them. */
+export const MARKETING_STATES = [
+  "SUBSCRIBED",
+  "NOT_SUBSCRIBED",
+  "UNSUBSCRIBED",
+  "PENDING",
+  "REDACTED",
+  "INVALID",
+] as const;
+export type MarketingState = (typeof MARKETING_STATES)[number];
 
 export interface CustomerFacts {
   id: string;

@@ -1,9 +1,10 @@
-import type {
-  CustomerFacts,
-  LineItemFacts,
-  MarketingState,
-  OrderFacts,
-  RefundFacts,
+import {
+  MARKETING_STATES,
+  type CustomerFacts,
+  type LineItemFacts,
+  type MarketingState,
+  type OrderFacts,
+  type RefundFacts,
 } from "../../domain/sync/sync-records.js";
 
 /**
@@ -102,18 +103,11 @@ function shopAmount(bag: unknown): string {
   return str(record(record(bag)?.shopMoney)?.amount) ?? "0";
 }
 
-const MARKETING_STATES = new Set<MarketingState>([
-  "SUBSCRIBED",
-  "NOT_SUBSCRIBED",
-  "UNSUBSCRIBED",
-  "PENDING",
-  "REDACTED",
-  "INVALID",
-]);
+const KNOWN_MARKETING_STATES = new Set<MarketingState>(MARKETING_STATES);
 
 function marketingState(consent: unknown): MarketingState | null {
   const state = str(record(consent)?.marketingState);
-  return state && MARKETING_STATES.has(state as MarketingState) ? (state as MarketingState) : null;
+  return state && KNOWN_MARKETING_STATES.has(state as MarketingState) ? (state as MarketingState) : null;
 }
 
 // ---- mappers -----------------------------------------------------------------------------------------------

@@ -1,9 +1,10 @@
-import type {
-  CustomerFacts,
-  LineItemFacts,
-  MarketingState,
-  OrderFacts,
-  RefundFacts,
+import {
+  MARKETING_STATES,
+  type CustomerFacts,
+  type LineItemFacts,
+  type MarketingState,
+  type OrderFacts,
+  type RefundFacts,
 } from "../../domain/sync/sync-records.js";
 
 /**
@@ -238,15 +239,6 @@ export function withRefund(order: OrderFacts, refund: RefundFacts): OrderFacts {
 }
 
 // -- customers
-
-const MARKETING_STATES: readonly MarketingState[] = [
-  "SUBSCRIBED",
-  "NOT_SUBSCRIBED",
-  "UNSUBSCRIBED",
-  "PENDING",
-  "REDACTED",
-  "INVALID",
-];
 
 function marketingState(consent: Json | null): MarketingState | null {
   const state = consent ? upperOrNull(stringAt(consent, "state")) : null;
