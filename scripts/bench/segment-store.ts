@@ -187,7 +187,11 @@ export async function fillSegmentStore(
     WHERE m."shop" = '${shop}'`);
 
   await run(`DROP TABLE ${seed}`);
-  await run("ANALYZE");
+  // The tables filled, as the sync analyzes its facts after a backfill. Not the segment tables: analyzed empty,
+  // PostgreSQL would plan every membership check as a scan of all the segment's members so far.
+  for (const table of ["SyncedCustomer", "CustomerMetrics", "CustomerTag", "CustomerPurchase"]) {
+    await run(`ANALYZE ${T(table)}`);
+  }
   return {
     customers,
     metrics,
