@@ -6,6 +6,8 @@
  * acknowledgement under bursts and during a backfill with its metrics recompute, the verdicts against the targets
  * (scripts/bench/targets.ts), the commit and machine it ran on, and the comparison with the report it replaces.
  * Each measurement runs in its own process.
+ *
+ * `npm run bench -- segments …` runs the segments benchmark instead (scripts/bench/segments.ts).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -16,6 +18,12 @@ import { freePort } from "../tests/helpers/app-stack.js";
 import { isPostgresReachable } from "../tests/helpers/databases.js";
 import { LOCAL_API_SECRET, readAppToml, ROOT } from "./local-shopify.js";
 import { buildReport, provenance, renderMarkdown, type AckRow, type BackfillRow } from "./bench/report.js";
+
+if (process.argv[2] === "segments") {
+  const { runSegmentsBench } = await import("./bench/segments.js");
+  await runSegmentsBench(process.argv.slice(3));
+  process.exit(0);
+}
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,7 +38,8 @@ const { values, positionals } = parseArgs({
 
 if (positionals[0] !== "sync") {
   console.error(
-    "usage: npm run bench -- sync [--sizes 100000,1000000] [--providers sqlite,postgresql] [--no-ack] [--ack-orders 100000]",
+    "usage: npm run bench -- sync [--sizes 100000,1000000] [--providers sqlite,postgresql] [--no-ack] [--ack-orders 100000]\n" +
+      "       npm run bench -- segments [--customers 1000000] [--providers sqlite,postgresql]",
   );
   process.exit(64);
 }

@@ -135,9 +135,9 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const cell = (value: unknown) =>
+export const cell = (value: unknown) =>
   value === null || value === undefined ? "—" : typeof value === "object" ? JSON.stringify(value) : String(value);
-const table = (items: readonly Record<string, unknown>[], columns: [string, string][]) =>
+export const table = (items: readonly Record<string, unknown>[], columns: [string, string][]) =>
   [
     `| ${columns.map(([, title]) => title).join(" | ")} |`,
     `| ${columns.map(() => "---").join(" | ")} |`,

@@ -30,7 +30,7 @@ export interface Figures {
   acks: readonly AckFigures[];
 }
 
-export interface Target {
+export interface Target<F = Figures> {
   id: string;
   /** What is judged, at which load. */
   what: string;
@@ -40,7 +40,7 @@ export interface Target {
   limit: number;
   unit: string;
   /** The measured figure, or undefined when this run did not measure the target's load. */
-  measure(figures: Figures): number | null | undefined;
+  measure(figures: F): number | null | undefined;
 }
 
 export type Verdict = "met" | "not met" | "not measured";
@@ -122,6 +122,11 @@ export const TARGETS: readonly Target[] = [
 
 /** Judges each target against this run's figures. */
 export function judge(figures: Figures, targets: readonly Target[] = TARGETS): Judgement[] {
+  return judgeTargets(figures, targets);
+}
+
+/** Judges each target against the figures of any benchmark (the segments benchmark has its own). */
+export function judgeTargets<F>(figures: F, targets: readonly Target<F>[]): Judgement[] {
   return targets.map((target) => {
     const measured = target.measure(figures);
     const verdict: Verdict =
