@@ -20,8 +20,8 @@ import { parseDatabaseUrl } from "../../app/db/database-url.js";
 import { applyMigrations } from "../../app/db/migrate.server.js";
 import { prismaSegmentEvaluation } from "../../app/db/segments/segment-evaluation.server.js";
 import { prismaSegmentRepository } from "../../app/db/segments/segment-repository.server.js";
-import { createSegment } from "../../app/services/segments/segment-catalog.js";
-import { previewQuery, segmentTreeOf } from "../../app/services/segments/segment-definition.js";
+import { createSegment, segmentTreeOf } from "../../app/services/segments/segment-catalog.js";
+import { previewQuery } from "../../app/services/segments/segment-definition.js";
 import {
   evaluateCustomers,
   evaluateShop,

@@ -206,13 +206,20 @@ export function prismaSegmentEvaluation(
           scopes.push({ ids: ids.slice(start, start + ID_CHUNK) });
       }
       const total: MembershipChanges = { entered: 0, exited: 0 };
-      for (const scope of scopes) {
+      for (const [index, scope] of scopes.entries()) {
         const changes = await db.$transaction(
           (tx) => diff(tx, shop, segment.id, segment.tree, context, cause, scope),
           TRANSACTION,
         );
         total.entered += changes.entered;
         total.exited += changes.exited;
+        // A first evaluation fills SegmentMember as it goes: planned on the statistics of the empty table, the
+        // "already a member" check becomes a scan of every member so far for each customer (quadratic). Its
+        // statistics are refreshed as it doubles (after ranges 1, 2, 4, 8, …), so they stay within twice the truth.
+        const done = index + 1;
+        if (dialect.provider === "postgresql" && customerIds === undefined && (done & (done - 1)) === 0) {
+          await db.$executeRawUnsafe(`ANALYZE ${T("SegmentMember")}`);
+        }
       }
       return total;
     },
