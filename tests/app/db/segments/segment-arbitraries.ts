@@ -1,3 +1,4 @@
+import { treeArbitraryOf } from "../../domain/segments/segment-tree-arbitrary.js";
 /**
  * fast-check arbitraries for the SQL tests: stores whose values collide with the queries' (tags in several cases,
  * amounts on thresholds, instants on shop-local midnights), and trees over every field of the catalog whose values
@@ -323,12 +324,4 @@ function conditionFor(field: SegmentField): fc.Arbitrary<SegmentCondition> {
 
 export const conditionArb: fc.Arbitrary<SegmentCondition> = fc.oneof(...SEGMENT_FIELDS.map(conditionFor));
 
-export const treeArb: fc.Arbitrary<SegmentTree> = fc.letrec<{ tree: SegmentTree }>((tie) => ({
-  tree: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    conditionArb,
-    fc.array(tie("tree"), { minLength: 2, maxLength: 3 }).map((children) => ({ kind: "and" as const, children })),
-    fc.array(tie("tree"), { minLength: 2, maxLength: 3 }).map((children) => ({ kind: "or" as const, children })),
-    tie("tree").map((child) => ({ kind: "not" as const, child })),
-  ),
-})).tree;
+export const treeArb: fc.Arbitrary<SegmentTree> = treeArbitraryOf(conditionArb);

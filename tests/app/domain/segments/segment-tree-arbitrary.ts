@@ -161,12 +161,17 @@ function conditionFor(field: SegmentField): fc.Arbitrary<SegmentCondition> {
 
 export const conditionArbitrary: fc.Arbitrary<SegmentCondition> = fc.oneof(...SEGMENT_FIELDS.map(conditionFor));
 
-export const segmentTreeArbitrary: fc.Arbitrary<SegmentTree> = fc.letrec<{ tree: SegmentTree }>((tie) => ({
-  tree: fc.oneof(
-    { depthSize: "small", withCrossShrink: true },
-    conditionArbitrary,
-    fc.array(tie("tree"), { minLength: 2, maxLength: 3 }).map((children) => ({ kind: "and" as const, children })),
-    fc.array(tie("tree"), { minLength: 2, maxLength: 3 }).map((children) => ({ kind: "or" as const, children })),
-    tie("tree").map((child) => ({ kind: "not" as const, child })),
-  ),
-})).tree;
+/** Small nested and/or/not trees over the given conditions. */
+export function treeArbitraryOf(conditions: fc.Arbitrary<SegmentCondition>): fc.Arbitrary<SegmentTree> {
+  return fc.letrec<{ tree: SegmentTree }>((tie) => ({
+    tree: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      conditions,
+      fc.array(tie("tree"), { minLength: 2, maxLength: 3 }).map((children) => ({ kind: "and" as const, children })),
+      fc.array(tie("tree"), { minLength: 2, maxLength: 3 }).map((children) => ({ kind: "or" as const, children })),
+      tie("tree").map((child) => ({ kind: "not" as const, child })),
+    ),
+  })).tree;
+}
+
+export const segmentTreeArbitrary: fc.Arbitrary<SegmentTree> = treeArbitraryOf(conditionArbitrary);
