@@ -47,6 +47,12 @@ export const EnvSchema = z.object({
   COHORT_INBOX_BATCH: z.coerce.number().int().min(1, "must be at least 1").default(200),
   /** How often the worker looks for shops whose backfill never completed. */
   COHORT_BACKFILL_SWEEP_MS: milliseconds.default(60_000),
+  /**
+   * How the SQLite inbox commits an acknowledged delivery. FULL (the default) survives a power loss; NORMAL only a
+   * crash of the process, and spares an fsync per group commit. The acknowledgement benchmark measures both
+   * (decision 0009); NORMAL is for a machine whose disk cache is battery-backed, or for measuring.
+   */
+  COHORT_SQLITE_INBOX_SYNCHRONOUS: z.enum(["FULL", "NORMAL"], { message: "must be FULL or NORMAL" }).default("FULL"),
   /** `npm run worker` lowers its CPU priority by this much (0 keeps the normal priority; 19 is the lowest). */
   COHORT_WORKER_NICE: z.coerce.number().int().min(0).max(19, "must be 0 to 19").default(10),
 });

@@ -34,7 +34,7 @@ const topics: Readonly<Record<string, AfterRecord>> = {
 };
 
 const receiver = createWebhookReceiver({
-  inbox: webhookInboxFor(env().DATABASE_URL),
+  inbox: webhookInboxFor(env().DATABASE_URL, { sqliteSynchronous: env().COHORT_SQLITE_INBOX_SYNCHRONOUS }),
   apiSecret: env().SHOPIFY_API_SECRET,
   topics,
 });

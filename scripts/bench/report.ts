@@ -106,12 +106,13 @@ export function compare(current: SyncReport, previous: unknown): Comparison {
       (a) =>
         (a.phase ?? "burst") === run.phase &&
         a.provider === run.provider &&
+        (a.inboxSynchronous ?? null) === (run.inboxSynchronous ?? null) &&
         (run.phase === "backfill" || a.concurrency === run.concurrency),
     );
     if (!old) continue;
     const label =
       run.phase === "burst"
-        ? `acknowledgement, burst, ${run.provider}, ${run.concurrency} in flight`
+        ? `acknowledgement, burst, ${run.provider}${run.inboxSynchronous ? ` (inbox ${run.inboxSynchronous})` : ""}, ${run.concurrency} in flight`
         : `acknowledgement during a backfill, ${run.provider}`;
     add(`${label}: p99 ms`, old.p99Ms, run.p99Ms);
   }
@@ -143,6 +144,35 @@ export const table = (items: readonly Record<string, unknown>[], columns: [strin
     `| ${columns.map(() => "---").join(" | ")} |`,
     ...items.map((item) => `| ${columns.map(([key]) => cell(item[key])).join(" | ")} |`),
   ].join("\n");
+
+/**
+ * What the SQLite inbox's durable commits (FULL) cost an acknowledgement against NORMAL, per burst size measured
+ * both ways in this run.
+ */
+export function durabilityCost(acks: readonly AckRow[]): Record<string, unknown>[] {
+  const bursts = acks.filter((run) => run.phase === "burst" && run.provider === "sqlite");
+  return bursts
+    .filter((full) => full.inboxSynchronous === "FULL")
+    .flatMap((full) => {
+      const normal = bursts.find((run) => run.inboxSynchronous === "NORMAL" && run.concurrency === full.concurrency);
+      if (!normal) return [];
+      const difference = (a: unknown, b: unknown) =>
+        typeof a === "number" && typeof b === "number" ? Number((a - b).toFixed(1)) : null;
+      return [
+        {
+          concurrency: full.concurrency,
+          fullP50: full.p50Ms,
+          normalP50: normal.p50Ms,
+          p50Cost: difference(full.p50Ms, normal.p50Ms),
+          fullP99: full.p99Ms,
+          normalP99: normal.p99Ms,
+          p99Cost: difference(full.p99Ms, normal.p99Ms),
+          fullPerSecond: full.perSecond,
+          normalPerSecond: normal.perSecond,
+        },
+      ];
+    });
+}
 
 export function renderMarkdown(report: SyncReport): string {
   const { provenance: where } = report;
@@ -214,6 +244,7 @@ the inbox table's state of the timed deliveries, 30 s after the last was answere
 
 ${table(bursts, [
   ["provider", "database"],
+  ["inboxSynchronous", "inbox commit"],
   ["deliveries", "deliveries"],
   ["concurrency", "in flight"],
   ["payloadBytes", "body bytes"],
@@ -228,6 +259,28 @@ ${table(bursts, [
   ["pending", "pending"],
   ["missing", "missing"],
 ])}
+
+### What a durable acknowledgement costs on SQLite
+
+The same bursts with the inbox committing \`synchronous = FULL\` (the app's default: an acknowledged delivery
+survives a power loss) and \`NORMAL\` (it survives a crash of the process only), \`COHORT_SQLITE_INBOX_SYNCHRONOUS\`.
+Cost: FULL's milliseconds minus NORMAL's, from two runs in a row on the same machine.
+
+${
+  durabilityCost(report.acks).length
+    ? table(durabilityCost(report.acks), [
+        ["concurrency", "in flight"],
+        ["fullP50", "FULL p50 ms"],
+        ["normalP50", "NORMAL p50 ms"],
+        ["p50Cost", "p50 cost ms"],
+        ["fullP99", "FULL p99 ms"],
+        ["normalP99", "NORMAL p99 ms"],
+        ["p99Cost", "p99 cost ms"],
+        ["fullPerSecond", "FULL deliveries/s"],
+        ["normalPerSecond", "NORMAL deliveries/s"],
+      ])
+    : "Not measured in this run (SQLite bursts were not run both ways)."
+}
 
 ## Webhook acknowledgement during a backfill
 

@@ -9,6 +9,9 @@
  *   (`concurrency` in flight at most), from the merchant opening the app until the orders backfill, its metrics
  *   recompute included, is complete: what acknowledgement meets while the backfill holds the database.
  *
+ * `--inbox-synchronous FULL|NORMAL` (SQLite; default FULL, the app's default): how the inbox commits each
+ * acknowledged delivery (COHORT_SQLITE_INBOX_SYNCHRONOUS), so the cost of surviving a power loss is measured.
+ *
  * Latency is per delivery, from send to full response. The worker's outcome per delivery is read from the inbox
  * table: applied (processed, no error), rejected (processed with an error: refused or dead-lettered) and pending
  * (not processed 30 s after the last delivery). Prints one JSON line.
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     concurrency: { type: "string" },
     orders: { type: "string", default: "100000" },
     "per-second": { type: "string", default: "50" },
+    "inbox-synchronous": { type: "string", default: "FULL" },
   },
 });
 
@@ -47,6 +51,11 @@ const storeOrders = phase === "burst" ? deliveries + WARM_UP : Number(values.ord
 const concurrency = Math.max(1, Number(values.concurrency ?? (phase === "burst" ? deliveries : 20)));
 const perSecond = Number(values["per-second"]);
 const SETTLE_MS = 30_000;
+if (values["inbox-synchronous"] !== "FULL" && values["inbox-synchronous"] !== "NORMAL") {
+  throw new Error("--inbox-synchronous must be FULL or NORMAL");
+}
+// PostgreSQL commits durably whatever this says; the figure is reported for SQLite only.
+const inboxSynchronous = provider === "sqlite" ? values["inbox-synchronous"] : null;
 
 /** CPU time a process has used so far (user + system, ms), from Linux's /proc; null elsewhere. */
 function cpuMs(pid: number | undefined): number | null {
@@ -116,7 +125,11 @@ async function inboxOutcome(db: Database, eventIds: string[]) {
 }
 
 const database = await freshDatabase(provider);
-const stack = await startAppStack({ databaseUrl: database.url, separateWorker: true });
+const stack = await startAppStack({
+  databaseUrl: database.url,
+  separateWorker: true,
+  extraEnv: inboxSynchronous === null ? {} : { COHORT_SQLITE_INBOX_SYNCHRONOUS: inboxSynchronous },
+});
 const db = createDatabase(database.url);
 const work = mkdtempSync(join(tmpdir(), "cohort-ack-"));
 try {
@@ -205,6 +218,7 @@ try {
         benchmark: "webhook-ack",
         phase,
         provider,
+        inboxSynchronous,
         deliveries,
         concurrency,
         ...latencySummary(outcomes),
@@ -249,6 +263,7 @@ try {
         benchmark: "webhook-ack",
         phase,
         provider,
+        inboxSynchronous,
         orders: storeOrders,
         perSecond,
         concurrency,

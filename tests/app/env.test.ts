@@ -35,6 +35,16 @@ describe("environment check at start", () => {
     }
   });
 
+  it("given the SQLite inbox's commit mode, when parsed, then FULL is the default and only FULL or NORMAL pass", () => {
+    expect(parseEnv(valid).COHORT_SQLITE_INBOX_SYNCHRONOUS).toBe("FULL");
+    expect(parseEnv({ ...valid, COHORT_SQLITE_INBOX_SYNCHRONOUS: "NORMAL" }).COHORT_SQLITE_INBOX_SYNCHRONOUS).toBe(
+      "NORMAL",
+    );
+    expect(() => parseEnv({ ...valid, COHORT_SQLITE_INBOX_SYNCHRONOUS: "OFF" })).toThrowError(
+      /COHORT_SQLITE_INBOX_SYNCHRONOUS must be FULL or NORMAL/,
+    );
+  });
+
   it("given an empty string, when parsed, then it counts as missing", () => {
     expect(() => parseEnv({ ...valid, SHOPIFY_API_KEY: "" })).toThrowError(/SHOPIFY_API_KEY is required/);
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { buildReport, machine, renderMarkdown, type SyncReport } from "../../scripts/bench/report.js";
+import {
+  buildReport,
+  durabilityCost,
+  machine,
+  renderMarkdown,
+  type AckRow,
+  type SyncReport,
+} from "../../scripts/bench/report.js";
 
 const provenance = { commit: "a".repeat(40), dirty: false, machine: machine() };
 const input = (overrides: Partial<Parameters<typeof buildReport>[0]> = {}) => ({
@@ -70,6 +77,30 @@ describe("the sync benchmark's report", () => {
       change: "+30 %",
     });
     expect(renderMarkdown(report)).toContain("code at (not recorded)");
+  });
+
+  it("given SQLite bursts measured with FULL and NORMAL inbox commits, when written, then FULL's cost is their difference", () => {
+    const burst = (inboxSynchronous: "FULL" | "NORMAL", concurrency: number, p50Ms: number, p99Ms: number): AckRow => ({
+      phase: "burst",
+      provider: "sqlite",
+      inboxSynchronous,
+      deliveries: 1000,
+      concurrency,
+      p50Ms,
+      p99Ms,
+      perSecond: 1000,
+      non200: 0,
+      rejected: 0,
+      pending: 0,
+    });
+    const acks = [burst("FULL", 10, 6, 12.5), burst("NORMAL", 10, 4, 9), burst("FULL", 100, 20, 40)];
+    // The burst of 100 was measured one way only: no cost is claimed for it.
+    expect(durabilityCost(acks)).toEqual([
+      expect.objectContaining({ concurrency: 10, p50Cost: 2, p99Cost: 3.5, fullP99: 12.5, normalP99: 9 }),
+    ]);
+    const markdown = renderMarkdown(buildReport(input({ acks }), null));
+    expect(markdown).toMatch(/\| 10 \| 6 \| 4 \| 2 \| 12\.5 \| 9 \| 3\.5 \|/);
+    expect(renderMarkdown(buildReport(input(), null))).toContain("Not measured in this run");
   });
 
   it("given no previous report, when written, then it says so instead of comparing", () => {

@@ -46,6 +46,16 @@ describe("the sync benchmark's targets", () => {
     );
   });
 
+  it("given the same burst with the inbox committing NORMAL, when judged, then the target reads the app's default, FULL", () => {
+    const figures = {
+      backfills: [],
+      acks: [burst({ inboxSynchronous: "NORMAL", p99Ms: 30 }), burst({ inboxSynchronous: "FULL", p99Ms: 90 })],
+    } satisfies Parameters<typeof judge>[0];
+    expect(verdictOf("ack-burst-p99-sqlite", figures)).toMatchObject({ verdict: "not met", measured: 90 });
+    const normalOnly = { backfills: [], acks: [burst({ inboxSynchronous: "NORMAL", p99Ms: 30 })] };
+    expect(verdictOf("ack-burst-p99-sqlite", normalOnly).verdict).toBe("not measured");
+  });
+
   it("given one delivery answered 500 during a backfill, when judged, then the bounded-writes target is not met", () => {
     const figures = { backfills: [], acks: [burst({ phase: "backfill", concurrency: 20, non200: 1 })] };
     expect(verdictOf("ack-during-backfill-non200-sqlite", figures).verdict).toBe("not met");

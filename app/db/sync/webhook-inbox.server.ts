@@ -51,8 +51,11 @@ function prismaSqliteTimestamp(date: Date): string {
  */
 export const INBOX_SYNCHRONOUS: SqliteSynchronous = "FULL";
 
-export function sqliteWebhookInbox(filename: string): WebhookInboxRepository {
-  const db = openSqliteConnection(filename, { walAutocheckpoint: 0, synchronous: INBOX_SYNCHRONOUS });
+export function sqliteWebhookInbox(
+  filename: string,
+  synchronous: SqliteSynchronous = INBOX_SYNCHRONOUS,
+): WebhookInboxRepository {
+  const db = openSqliteConnection(filename, { walAutocheckpoint: 0, synchronous });
   let commitsSinceCheckpoint = 0;
   let idleCheckpoint: NodeJS.Timeout | undefined;
   const checkpoint = (): void => {
@@ -141,10 +144,14 @@ export function postgresWebhookInbox(connectionString: string, schema: string): 
   };
 }
 
-export function webhookInboxFor(databaseUrl: string): WebhookInboxRepository {
+/** `sqliteSynchronous` applies to SQLite only: PostgreSQL commits durably (`synchronous_commit = on`). */
+export function webhookInboxFor(
+  databaseUrl: string,
+  options: { sqliteSynchronous?: SqliteSynchronous } = {},
+): WebhookInboxRepository {
   const target = parseDatabaseUrl(databaseUrl);
   return target.provider === "sqlite"
-    ? sqliteWebhookInbox(target.filename)
+    ? sqliteWebhookInbox(target.filename, options.sqliteSynchronous)
     : postgresWebhookInbox(target.connectionString, target.schema);
 }
 
