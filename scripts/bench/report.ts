@@ -179,6 +179,7 @@ export function renderMarkdown(report: SyncReport): string {
   const bursts = report.acks.filter((run) => run.phase === "burst");
   const duringBackfill = report.acks.filter((run) => run.phase === "backfill");
   const previous = report.comparison.previous;
+  const durability = durabilityCost(report.acks);
   return `# Sync benchmark
 
 Written by \`npm run bench -- sync\` (\`--sizes ${report.options.sizes.join(",")} --providers ${report.options.providers.join(",")}${report.options.ack ? "" : " --no-ack"}\`) on ${report.measuredAt}.
@@ -267,8 +268,8 @@ survives a power loss) and \`NORMAL\` (it survives a crash of the process only),
 Cost: FULL's milliseconds minus NORMAL's, from two runs in a row on the same machine.
 
 ${
-  durabilityCost(report.acks).length
-    ? table(durabilityCost(report.acks), [
+  durability.length
+    ? table(durability, [
         ["concurrency", "in flight"],
         ["fullP50", "FULL p50 ms"],
         ["normalP50", "NORMAL p50 ms"],
