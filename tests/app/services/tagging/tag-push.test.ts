@@ -193,3 +193,44 @@ describe.each(await providers())("tag push on %s", (provider) => {
     expect(await store.pendingCount(SHOP)).toBe(0);
   });
 });
+
+describe.each(await providers())("tag marks from membership changes on %s", (provider) => {
+  it("given entries and exits recorded, then customers of segments with tagging on are marked in the same transaction, and only they", async () => {
+    const { db, url } = await open(provider);
+    const store = prismaTagStateStore(db, url);
+    const clock = new Date("2026-12-07T10:00:00Z");
+    const segment = await seed(db, SHOP, { c1: [], c2: [], c3: [] }, clock);
+    await configureSegmentTagging(store, SHOP, segment, { state: "on" }, clock);
+    await configureSegmentTagging(store, SHOP, { id: "quiet", name: "Quiet" }, { state: "off" }, clock);
+    const event = (segmentId: string, customerId: string, change: string, causeRef: string) => ({
+      shop: SHOP,
+      segmentId,
+      customerId,
+      change,
+      at: clock,
+      cause: "webhook",
+      causeRef,
+    });
+    await db.segmentMembershipEvent.createMany({
+      data: [
+        event(segment.id, "c1", "enter", "e1"),
+        event(segment.id, "c1", "exit", "e2"),
+        event("quiet", "c3", "enter", "e3"),
+      ],
+    });
+    await expect(
+      db.$transaction(async (tx) => {
+        await tx.segmentMembershipEvent.create({ data: event(segment.id, "c2", "enter", "e4") });
+        throw new Error("the evaluation crashed");
+      }),
+    ).rejects.toThrow("crashed");
+    const pending = await db.tagPending.findMany({ where: { shop: SHOP } });
+    expect(pending.map((p) => [p.customerId, p.cause])).toEqual([["c1", "webhook"]]);
+    await db.segmentMembershipEvent.create({ data: event(segment.id, "c1", "enter", "e5") });
+    const again = await db.tagPending.findUniqueOrThrow({
+      where: { shop_customerId: { shop: SHOP, customerId: "c1" } },
+    });
+    expect(again.generation).toBeGreaterThan(pending[0]!.generation);
+    expect(again.causeRef).toBe("e5");
+  });
+});
