@@ -90,6 +90,19 @@ export function prismaTagStateStore(db: Database, databaseUrl: string): TagState
       return marked;
     },
 
+    async customersOf(shop, segmentId, tags, afterId, limit) {
+      const p = new Parameters(dialect);
+      const after = (column: string) => (afterId === null ? "" : ` AND ${column} > ${p.text(afterId)}`);
+      let sql = `SELECT "customerId" FROM ${T("SegmentMember")} WHERE "shop" = ${p.text(shop)} AND "segmentId" = ${p.text(segmentId)}${after('"customerId"')}`;
+      if (tags.length > 0) {
+        sql += ` UNION SELECT "customerId" FROM ${T("ConfirmedCustomerTag")} WHERE "shop" = ${p.text(shop)}${after('"customerId"')}`;
+        sql += ` AND "tagKey" IN (${tags.map((tag) => p.text(tagKey(tag))).join(", ")})`;
+      }
+      sql += ` ORDER BY "customerId" LIMIT ${p.integer(limit)}`;
+      const rows = await db.$queryRawUnsafe<Array<{ customerId: string }>>(sql, ...p.values);
+      return rows.map((row) => row.customerId);
+    },
+
     async takePending(shop, now, limit) {
       const rows = await db.tagPending.findMany({
         where: { shop, OR: [{ notBefore: null }, { notBefore: { lte: now } }] },
@@ -105,8 +118,14 @@ export function prismaTagStateStore(db: Database, databaseUrl: string): TagState
       }));
     },
 
-    async inputsFor(shop, customerIds) {
-      const taggings = await db.segmentTagging.findMany({ where: { shop } });
+    async inputsFor(shop, customerIds, assume) {
+      const stored = await db.segmentTagging.findMany({ where: { shop } });
+      const taggings = assume
+        ? [
+            ...stored.filter((t) => t.segmentId !== assume.segmentId),
+            { ...assume, repair: stored.find((t) => t.segmentId === assume.segmentId)?.repair ?? true },
+          ]
+        : stored;
       const segments = await db.segment.findMany({
         where: { shop, id: { in: taggings.map((t) => t.segmentId) } },
         select: { id: true, query: true },

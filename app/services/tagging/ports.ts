@@ -97,7 +97,23 @@ export interface TagStateStore {
   markCustomers(shop: string, customerIds: string[], why: TagCauseOfChange, now: Date): Promise<number>;
   /** Pending customers due now, oldest mark first. */
   takePending(shop: string, now: Date, limit: number): Promise<PendingTagWork[]>;
-  inputsFor(shop: string, customerIds: string[]): Promise<Map<string, CustomerTagInputs>>;
+  /**
+   * The plan inputs of a batch of customers. `assume` evaluates one segment's tagging as if set so (a dry run
+   * before tagging is switched on), without writing it.
+   */
+  inputsFor(
+    shop: string,
+    customerIds: string[],
+    assume?: { segmentId: string; tag: string; state: TaggingState },
+  ): Promise<Map<string, CustomerTagInputs>>;
+  /** Members of a segment and customers holding one of `tags` as confirmed, in id order after `afterId`. */
+  customersOf(
+    shop: string,
+    segmentId: string,
+    tags: string[],
+    afterId: string | null,
+    limit: number,
+  ): Promise<string[]>;
   /** Applies each customer's record; clears its mark when the generation still matches and no retry is asked. */
   record(shop: string, records: CustomerTagRecord[], now: Date): Promise<void>;
   auditFor(shop: string, filter: { customerId?: string; segmentId?: string; limit: number }): Promise<TagAuditRow[]>;

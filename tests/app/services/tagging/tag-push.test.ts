@@ -3,6 +3,7 @@ import type { Database } from "../../../../app/db/client.server.js";
 import { prismaTagStateStore } from "../../../../app/db/tagging/tag-state-store.server.js";
 import type { TagPushWriter, TagWrite, TagWriteOutcome } from "../../../../app/services/tagging/ports.js";
 import { configureSegmentTagging, retireSegmentTagging } from "../../../../app/services/tagging/segment-tagging.js";
+import { dryRunSegmentTagging } from "../../../../app/services/tagging/tag-dry-run.js";
 import { pushPendingTags } from "../../../../app/services/tagging/tag-push.js";
 import { migratedDatabases } from "../../../helpers/migrated-databases.js";
 import { providers } from "../../../helpers/databases.js";
@@ -232,5 +233,32 @@ describe.each(await providers())("tag marks from membership changes on %s", (pro
     });
     expect(again.generation).toBeGreaterThan(pending[0]!.generation);
     expect(again.causeRef).toBe("e5");
+  });
+});
+
+describe.each(await providers())("tag dry run on %s", (provider) => {
+  it("given a segment with tagging off, then the dry run counts the adds, the merchant's own tags and the removes, and writes nothing", async () => {
+    const { db, url } = await open(provider);
+    const store = prismaTagStateStore(db, url);
+    const shopify = new ShopifyTags();
+    const clock = new Date("2026-12-07T10:00:00Z");
+    const segment = await seed(db, SHOP, { c1: ["COHORT:VIP"], c2: [], c3: [], c4: [] }, clock);
+    await setMembers(db, SHOP, segment.id, ["c1", "c2", "c3"], clock);
+    const before = await dryRunSegmentTagging(store, SHOP, segment);
+    expect(before).toMatchObject({ tag: "cohort:vip", adds: 2, addSample: ["c2", "c3"], alreadyTagged: 1, removes: 0 });
+    expect(await store.taggings(SHOP)).toEqual([]);
+    expect(await store.pendingCount(SHOP)).toBe(0);
+
+    await configureSegmentTagging(store, SHOP, segment, { state: "on" }, clock);
+    await pushPendingTags({ store, writer: shopify, now: () => clock }, SHOP);
+    await setMembers(db, SHOP, segment.id, ["c1", "c4"], clock);
+    const after = await dryRunSegmentTagging(store, SHOP, segment);
+    expect(after).toMatchObject({
+      adds: 1,
+      addSample: ["c4"],
+      removes: 2,
+      removeSample: ["c2", "c3"],
+      alreadyTagged: 1,
+    });
   });
 });
