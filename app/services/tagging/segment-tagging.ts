@@ -67,3 +67,25 @@ export async function retireSegmentTagging(store: TagStateStore, shop: string, s
   );
   return store.markSegment(shop, segmentId, [current.tag], { cause: "edit", causeRef: `deleted:${segmentId}` }, now);
 }
+
+/**
+ * Clean-up before an uninstall: every segment's tagging is switched off and every customer holding a Cohort tag is
+ * marked; the pushes that follow remove each tag Cohort added (never a merchant's own) and nothing is added again.
+ */
+export async function untagAll(
+  store: TagStateStore,
+  shop: string,
+  now: Date,
+): Promise<{ segments: number; marked: number }> {
+  const taggings = await store.taggings(shop);
+  let marked = 0;
+  for (const t of taggings) {
+    await store.saveTagging(
+      shop,
+      { segmentId: t.segmentId, tag: t.tag, tagKey: tagKey(t.tag), state: "off", repair: t.repair },
+      now,
+    );
+    marked += await store.markSegment(shop, t.segmentId, [t.tag], { cause: "manual", causeRef: "untag-all" }, now);
+  }
+  return { segments: taggings.length, marked };
+}

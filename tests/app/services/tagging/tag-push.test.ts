@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import type { Database } from "../../../../app/db/client.server.js";
 import { prismaTagStateStore } from "../../../../app/db/tagging/tag-state-store.server.js";
 import type { TagPushWriter, TagWrite, TagWriteOutcome } from "../../../../app/services/tagging/ports.js";
-import { configureSegmentTagging, retireSegmentTagging } from "../../../../app/services/tagging/segment-tagging.js";
+import {
+  configureSegmentTagging,
+  retireSegmentTagging,
+  untagAll,
+} from "../../../../app/services/tagging/segment-tagging.js";
 import { dryRunSegmentTagging } from "../../../../app/services/tagging/tag-dry-run.js";
 import { pushPendingTags } from "../../../../app/services/tagging/tag-push.js";
 import { migratedDatabases } from "../../../helpers/migrated-databases.js";
@@ -259,6 +263,30 @@ describe.each(await providers())("tag dry run on %s", (provider) => {
       removes: 2,
       removeSample: ["c2", "c3"],
       alreadyTagged: 1,
+    });
+  });
+});
+
+describe.each(await providers())("untag all on %s", (provider) => {
+  it("given tags Cohort added and a merchant's own, then untag-all removes Cohort's only and adds nothing again", async () => {
+    const { db, url } = await open(provider);
+    const store = prismaTagStateStore(db, url);
+    const shopify = new ShopifyTags();
+    const clock = new Date("2026-12-07T10:00:00Z");
+    const segment = await seed(db, SHOP, { c1: ["cohort:VIP"], c2: [] }, clock);
+    shopify.tags.set("c1", ["cohort:VIP"]);
+    await setMembers(db, SHOP, segment.id, ["c1", "c2"], clock);
+    await configureSegmentTagging(store, SHOP, segment, { state: "on" }, clock);
+    await pushPendingTags({ store, writer: shopify, now: () => clock }, SHOP);
+    expect(shopify.tags.get("c2")).toEqual(["cohort:vip"]);
+    expect(await untagAll(store, SHOP, clock)).toEqual({ segments: 1, marked: 2 });
+    expect(await pushPendingTags({ store, writer: shopify, now: () => clock }, SHOP)).toMatchObject({ removed: 1 });
+    expect(shopify.tags.get("c2")).toEqual([]);
+    expect(shopify.tags.get("c1")).toEqual(["cohort:VIP"]);
+    await store.markCustomers(SHOP, ["c1", "c2"], { cause: "schedule", causeRef: null }, clock);
+    expect(await pushPendingTags({ store, writer: shopify, now: () => clock }, SHOP)).toMatchObject({
+      added: 0,
+      removed: 0,
     });
   });
 });
