@@ -238,6 +238,16 @@ export function prismaTagStateStore(db: Database, databaseUrl: string): TagState
     async pendingCount(shop) {
       return db.tagPending.count({ where: { shop } });
     },
+
+    async purgeAudit(before) {
+      // Chunked so a large purge never holds SQLite's write lock long enough to delay a webhook's acknowledgement.
+      let deleted = 0;
+      for (;;) {
+        const ids = await db.tagChange.findMany({ where: { at: { lt: before } }, select: { id: true }, take: 5_000 });
+        if (ids.length === 0) return deleted;
+        deleted += (await db.tagChange.deleteMany({ where: { id: { in: ids.map((row) => row.id) } } })).count;
+      }
+    },
   };
 }
 

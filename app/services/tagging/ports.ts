@@ -118,6 +118,8 @@ export interface TagStateStore {
   record(shop: string, records: CustomerTagRecord[], now: Date): Promise<void>;
   auditFor(shop: string, filter: { customerId?: string; segmentId?: string; limit: number }): Promise<TagAuditRow[]>;
   pendingCount(shop: string): Promise<number>;
+  /** Deletes audit rows older than `before`, in bounded chunks, across shops; returns how many. */
+  purgeAudit(before: Date): Promise<number>;
 }
 
 /** One customer's tag writes for Shopify (Shopify's gid is made by the writer). */

@@ -7,6 +7,10 @@ import {
   retireSegmentTagging,
   untagAll,
 } from "../../../../app/services/tagging/segment-tagging.js";
+import {
+  applyTagAuditRetention,
+  TAG_AUDIT_RETENTION_MS,
+} from "../../../../app/services/tagging/tag-audit-retention.js";
 import { dryRunSegmentTagging } from "../../../../app/services/tagging/tag-dry-run.js";
 import { pushPendingTags } from "../../../../app/services/tagging/tag-push.js";
 import { migratedDatabases } from "../../../helpers/migrated-databases.js";
@@ -288,5 +292,27 @@ describe.each(await providers())("untag all on %s", (provider) => {
       added: 0,
       removed: 0,
     });
+  });
+});
+
+describe.each(await providers())("tag audit retention on %s", (provider) => {
+  it("given audit rows older and newer than 90 days, then only the older are deleted, for every shop", async () => {
+    const { db, url } = await open(provider);
+    const store = prismaTagStateStore(db, url);
+    const now = new Date("2026-12-07T10:00:00Z");
+    const row = (shop: string, ageMs: number) => ({
+      shop,
+      customerId: "c1",
+      tag: "cohort:vip",
+      action: "add",
+      cause: "schedule",
+      at: new Date(now.getTime() - ageMs),
+      result: "applied",
+    });
+    await db.tagChange.createMany({
+      data: [row(SHOP, TAG_AUDIT_RETENTION_MS + 1000), row(OTHER, TAG_AUDIT_RETENTION_MS + 1000), row(SHOP, 1000)],
+    });
+    expect(await applyTagAuditRetention(store, now)).toBe(2);
+    expect((await db.tagChange.findMany()).map((r) => r.shop)).toEqual([SHOP]);
   });
 });
