@@ -14,6 +14,8 @@ export type ConfirmedTagOrigin = "cohort" | "merchant" | "released";
 export interface ConfirmedTag {
   readonly tag: string;
   readonly origin: ConfirmedTagOrigin;
+  /** When Shopify acknowledged it (ISO); a snapshot of the customer not newer than this cannot show it removed. */
+  readonly confirmedAt?: string;
 }
 
 export interface CustomerTagState {
@@ -22,6 +24,8 @@ export interface CustomerTagState {
   readonly confirmed: readonly ConfirmedTag[];
   /** The customer's tags as Shopify last showed them (a webhook, a read), or null when not known. */
   readonly shopifyTags: readonly string[] | null;
+  /** When Shopify's snapshot of those tags was taken (the customer's updatedAt, ISO). */
+  readonly shopifyTagsAt?: string;
   /** Tags of segments whose tagging is paused: nothing is added, removed or forgotten for them. */
   readonly paused?: readonly string[];
   /** Tags not to restore when someone removed them (repair off for the segment, or removed by hand twice). */
@@ -71,26 +75,36 @@ export function planCustomerTags(state: CustomerTagState): CustomerTagPlan {
   const forget: string[] = [];
   const readFirst: string[] = [];
 
+  // A snapshot taken before Cohort's write was acknowledged (a late webhook) says nothing of that tag's removal.
+  const missing = (key: string, record: ConfirmedTag): boolean =>
+    known &&
+    !present.has(key) &&
+    !(
+      state.shopifyTagsAt !== undefined &&
+      record.confirmedAt !== undefined &&
+      state.shopifyTagsAt <= record.confirmedAt
+    );
+
   for (const [key, tag] of desired) {
     const record = confirmed.get(key);
     if (record === undefined) {
       if (!known) readFirst.push(tag);
       else if (present.has(key)) plan.adopt.push(tag);
       else plan.add.push(tag);
-    } else if (record.origin === "cohort" && known && !present.has(key)) {
+    } else if (record.origin === "cohort" && missing(key, record)) {
       if (noRepair.has(key)) release.push(record.tag);
       else {
         plan.add.push(record.tag);
         plan.repair.push(record.tag);
       }
-    } else if (record.origin === "merchant" && known && !present.has(key)) {
+    } else if (record.origin === "merchant" && missing(key, record)) {
       // The merchant's own tag went away while the customer still belongs: from now on the tag is Cohort's.
       plan.add.push(record.tag);
     }
   }
   for (const [key, record] of confirmed) {
     if (desired.has(key)) continue;
-    if (record.origin === "cohort" && (!known || present.has(key))) plan.remove.push(record.tag);
+    if (record.origin === "cohort" && !missing(key, record)) plan.remove.push(record.tag);
     else forget.push(record.tag);
   }
 

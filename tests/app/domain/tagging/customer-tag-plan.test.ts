@@ -179,3 +179,32 @@ describe("planning one customer's Cohort tags", () => {
     expect(swap.remove).toEqual(["cohort:old"]);
   });
 });
+
+describe("snapshots older than Cohort's writes", () => {
+  it("given a late webhook's tags from before Cohort's add, then the tag is not taken as removed", () => {
+    const confirmed: ConfirmedTag[] = [
+      { tag: "cohort:vip", origin: "cohort", confirmedAt: "2026-12-07T10:00:00.000Z" },
+    ];
+    const stale = planCustomerTags({
+      desired: ["cohort:vip"],
+      confirmed,
+      shopifyTags: ["wholesale"],
+      shopifyTagsAt: "2026-12-07T09:59:59.000Z",
+    });
+    expect(isEmptyPlan(stale)).toBe(true);
+    const leaving = planCustomerTags({
+      desired: [],
+      confirmed,
+      shopifyTags: [],
+      shopifyTagsAt: "2026-12-07T09:00:00.000Z",
+    });
+    expect(leaving.remove).toEqual(["cohort:vip"]);
+    const fresh = planCustomerTags({
+      desired: ["cohort:vip"],
+      confirmed,
+      shopifyTags: ["wholesale"],
+      shopifyTagsAt: "2026-12-07T10:00:01.000Z",
+    });
+    expect(fresh.repair).toEqual(["cohort:vip"]);
+  });
+});
