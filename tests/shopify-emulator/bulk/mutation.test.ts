@@ -302,6 +302,25 @@ describe("the 100 MB limit", () => {
     ]);
   }, 60_000);
 
+  it("given a PUT target staged with a fileSize over 100 MB, when it is run before any upload, then the size error (not NO_SUCH_FILE)", async () => {
+    const { gql } = await shopWith();
+    const body = await gql(STAGE, {
+      input: [
+        {
+          resource: "BULK_MUTATION_VARIABLES",
+          filename: "big.jsonl",
+          mimeType: "text/jsonl",
+          httpMethod: "PUT",
+          fileSize: String(MAX_STAGED_UPLOAD_BYTES + 1),
+        },
+      ],
+    });
+    const target = (body.data!.stagedUploadsCreate as { stagedTargets: { resourceUrl: string }[] }).stagedTargets[0]!;
+    expect(runPayload(await gql(RUN, { mutation: TAGS_ADD, path: target.resourceUrl })).userErrors[0]!.code).toBe(
+      "INVALID_STAGED_UPLOAD_FILE",
+    );
+  });
+
   it("given a file of exactly 100 MB, then storage accepts it", async () => {
     const { gql } = await shopWith();
     const target = await stage(gql);

@@ -29,7 +29,7 @@ import { bulkOperationStartDelayMs, runQueryOperation } from "./runner.js";
 import { compileBulkQuery, type BulkUserError } from "./validate.js";
 import { clientIdentifierErrors, compileBulkMutation, type BulkMutationUserError } from "./mutation-validate.js";
 import { isJsonlOfObjects, runMutationOperation } from "./mutation-runner.js";
-import { MAX_STAGED_UPLOAD_BYTES, stagedFile, stagedUploadResolvers } from "./staged-uploads.js";
+import { MAX_STAGED_UPLOAD_BYTES, stagedFile, stagedTarget, stagedUploadResolvers } from "./staged-uploads.js";
 
 /** From API 2026-01 Shopify runs up to five query operations per shop and app at once. */
 export const MAX_CONCURRENT_QUERY_OPERATIONS = 5;
@@ -285,7 +285,17 @@ async function runMutation(args: Record<string, unknown>, ctx: ResolverContext) 
   if (!compiled.ok) return runMutationPayload(null, compiled.errors);
   const identifierErrors = clientIdentifierErrors(args.clientIdentifier);
   if (identifierErrors.length) return runMutationPayload(null, identifierErrors);
-  const staged = stagedFile(ctx.emulator, ctx.shop.id, String(args.stagedUploadPath ?? ""));
+  const path = String(args.stagedUploadPath ?? "");
+  const tooLarge = runMutationPayload(null, [
+    {
+      field: null,
+      message: "The input file size exceeds the maximum allowed size of 100 MB.",
+      code: "INVALID_STAGED_UPLOAD_FILE",
+    },
+  ]);
+  // Captured: a target staged with a `fileSize` over 100 MB is refused for its declared size, uploaded or not.
+  if ((stagedTarget(ctx.emulator, ctx.shop.id, path)?.declaredSize ?? 0) > MAX_STAGED_UPLOAD_BYTES) return tooLarge;
+  const staged = stagedFile(ctx.emulator, ctx.shop.id, path);
   if (!staged) {
     return runMutationPayload(null, [
       {
@@ -301,15 +311,7 @@ async function runMutation(args: Record<string, unknown>, ctx: ResolverContext) 
       { field: null, message: "The input file is empty.", code: "INVALID_STAGED_UPLOAD_FILE" },
     ]);
   }
-  if (staged.size > MAX_STAGED_UPLOAD_BYTES) {
-    return runMutationPayload(null, [
-      {
-        field: null,
-        message: "The input file size exceeds the maximum allowed size of 100 MB.",
-        code: "INVALID_STAGED_UPLOAD_FILE",
-      },
-    ]);
-  }
+  if (staged.size > MAX_STAGED_UPLOAD_BYTES) return tooLarge;
   if (!(await isJsonlOfObjects(staged.file))) {
     // Unconfirmed wording (reported by developers, no capture).
     return runMutationPayload(null, [

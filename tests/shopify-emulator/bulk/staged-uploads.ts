@@ -30,6 +30,8 @@ export interface StagedTarget {
   /** Where the uploaded file lives, once uploaded. */
   file: string | null;
   size: number;
+  /** The `fileSize` the target was asked for (PUT targets); Shopify checks it when the operation is run. */
+  declaredSize: number | null;
 }
 
 interface StagedStore {
@@ -62,11 +64,17 @@ export function stagedKeyOf(path: string): string | null {
   return match ? match[1]! : null;
 }
 
-/** The uploaded file behind a staged path of this shop, or null when nothing was uploaded there. */
-export function stagedFile(ctx: EmulatorContext, shopId: number, path: string): { file: string; size: number } | null {
+/** The target behind a staged path of this shop (uploaded or not), or null. */
+export function stagedTarget(ctx: EmulatorContext, shopId: number, path: string): StagedTarget | null {
   const key = stagedKeyOf(path);
   const target = key ? stagedStore(ctx).targets.get(key) : undefined;
-  if (!target || target.shopId !== shopId || target.file === null) return null;
+  return target && target.shopId === shopId ? target : null;
+}
+
+/** The uploaded file behind a staged path of this shop, or null when nothing was uploaded there. */
+export function stagedFile(ctx: EmulatorContext, shopId: number, path: string): { file: string; size: number } | null {
+  const target = stagedTarget(ctx, shopId, path);
+  if (!target || target.file === null) return null;
   return { file: target.file, size: target.size };
 }
 
@@ -108,7 +116,16 @@ export function stagedUploadResolvers(): Record<string, FieldResolver> {
         const key = `tmp/${ctx.shop.id}/bulk/${randomUUID()}/${filename}`;
         const method = input.httpMethod === "POST" ? "POST" : "PUT";
         const mimeType = typeof input.mimeType === "string" ? input.mimeType : "text/jsonl";
-        stagedStore(ctx.emulator).targets.set(key, { key, shopId: ctx.shop.id, method, mimeType, file: null, size: 0 });
+        const declared = Number(input.fileSize);
+        stagedStore(ctx.emulator).targets.set(key, {
+          key,
+          shopId: ctx.shop.id,
+          method,
+          mimeType,
+          file: null,
+          size: 0,
+          declaredSize: input.fileSize !== undefined && Number.isFinite(declared) ? declared : null,
+        });
         const day = compactDate(now).slice(0, 8);
         const credential = `local-shopify@emulator.local/${day}/auto/storage/goog4_request`;
         if (method === "POST") {
