@@ -107,9 +107,17 @@ interface BucketObservation {
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown; retryAfterMs?: number; throttled?: boolean };
 
-interface GraphqlErrorShape {
+export interface GraphqlErrorShape {
   message?: string;
+  path?: ReadonlyArray<string | number>;
   extensions?: { code?: string };
+}
+
+/** A whole answer: data (possibly partial), the errors beside it, and the cost Shopify reported. */
+export interface RawAnswer<TData> {
+  data: TData | null;
+  errors: GraphqlErrorShape[];
+  cost: QueryCost | null;
 }
 
 export class AdminClient {
@@ -184,12 +192,30 @@ export class AdminClient {
     return this.run<TData>(document, variables, options);
   }
 
+  /**
+   * Like `execute`, paced and retried the same way (THROTTLED, 429, 5xx, network), but GraphQL errors other than
+   * THROTTLED come back beside the data instead of being thrown: for aliased mutations, where one alias's error
+   * must not hide the others' answers.
+   */
+  executeRaw<TData>(
+    document: string,
+    variables?: Record<string, unknown>,
+    options: RequestOptions = {},
+  ): Promise<RawAnswer<TData>> {
+    return this.run<RawAnswer<TData>>(document, variables, options, true);
+  }
+
   /** The client as the services' `AdminGraphql` (untyped documents). */
   asAdminGraphql(): AdminGraphql {
     return <TData>(query: string, variables?: Record<string, unknown>) => this.run<TData>(query, variables, {});
   }
 
-  private async run<TData>(document: string, variables: Record<string, unknown> | undefined, options: RequestOptions) {
+  private async run<TData>(
+    document: string,
+    variables: Record<string, unknown> | undefined,
+    options: RequestOptions,
+    raw = false,
+  ) {
     let lastError: unknown;
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const cost = options.expectedCost ?? this.lastRequestedCost.get(document) ?? this.defaultExpectedCost;
@@ -197,7 +223,7 @@ export class AdminClient {
       this.inFlightCost += cost;
       let outcome: Attempt<TData>;
       try {
-        outcome = await this.attempt<TData>(document, variables, options.signal);
+        outcome = await this.attempt<TData>(document, variables, options.signal, raw);
       } finally {
         this.inFlightCost -= cost;
       }
@@ -233,6 +259,7 @@ export class AdminClient {
     document: string,
     variables: Record<string, unknown> | undefined,
     signal: AbortSignal | undefined,
+    raw = false,
   ): Promise<Attempt<TData>> {
     let token: string;
     try {
@@ -252,6 +279,10 @@ export class AdminClient {
       const errors = (response.errors ?? []) as GraphqlErrorShape[];
       if (errors.some((error) => error.extensions?.code === "THROTTLED")) {
         return { ok: false, throttled: true, error: new ShopifyGraphqlError("Throttled", errors) };
+      }
+      if (raw) {
+        const answer: RawAnswer<unknown> = { data: response.data ?? null, errors, cost };
+        return { ok: true, value: answer as TData };
       }
       if (errors.length > 0 || response.data === undefined || response.data === null) {
         throw new ShopifyGraphqlError(`Shopify answered with errors: ${JSON.stringify(errors)}`, errors);

@@ -3,6 +3,8 @@
  * Non-2xx answers throw `EmulatorClientError` carrying the status and the server's message.
  */
 import type {
+  BulkDelayInput,
+  BulkFailureInput,
   CancelInput,
   ChaosInput,
   CreateOrderInput,
@@ -172,6 +174,16 @@ export class EmulatorClient {
 
   async clearChaos(shop: string): Promise<void> {
     await this.call("DELETE", `/shops/${EmulatorClient.shop(shop)}/chaos`);
+  }
+
+  /** The shop's next bulk operation (a mutation unless `type: "query"`) fails with `errorCode`. */
+  async failNextBulkOperation(shop: string, input: BulkFailureInput = {}): Promise<void> {
+    await this.call("POST", `/shops/${EmulatorClient.shop(shop)}/bulk/fail-next`, input);
+  }
+
+  /** The shop's next bulk mutation finishes `ms` late (or, with `kind: "start"`, every operation starts late). */
+  async delayBulkOperation(shop: string, input: BulkDelayInput): Promise<void> {
+    await this.call("POST", `/shops/${EmulatorClient.shop(shop)}/bulk/delay`, input);
   }
 
   async deliveries(shop: string, topic?: string): Promise<DeliveryRecord[]> {

@@ -20,18 +20,26 @@ export interface EmulatorResponse {
 
 export type Handler = (request: EmulatorRequest) => Promise<EmulatorResponse> | EmulatorResponse;
 
+/** Per-route limits on the request body (the default is `readBody`'s 50 MB, answered 500 beyond it). */
+export interface RouteOptions {
+  bodyLimitBytes?: number;
+  /** The answer when the body is over `bodyLimitBytes` (the rest of the body is read and dropped). */
+  onBodyTooLarge?: () => EmulatorResponse;
+}
+
 interface Route {
   method: string;
   pattern: RegExp;
   keys: string[];
   handler: Handler;
+  options: RouteOptions;
 }
 
 /** A deliberately tiny router: the emulator has a dozen routes and no middleware. */
 export class Router {
   private readonly routes: Route[] = [];
 
-  add(method: string, path: string, handler: Handler): void {
+  add(method: string, path: string, handler: Handler, options: RouteOptions = {}): void {
     const keys: string[] = [];
     const pattern = new RegExp(
       `^${path.replace(/[.]/g, "\\.").replace(/:([A-Za-z_]+)/g, (_m, key: string) => {
@@ -39,17 +47,20 @@ export class Router {
         return "([^/]+)";
       })}/?$`,
     );
-    this.routes.push({ method, pattern, keys, handler });
+    this.routes.push({ method, pattern, keys, handler, options });
   }
 
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | null {
+  match(
+    method: string,
+    path: string,
+  ): { handler: Handler; params: Record<string, string>; options: RouteOptions } | null {
     for (const route of this.routes) {
       if (route.method !== method && route.method !== "*") continue;
       const match = route.pattern.exec(path);
       if (!match) continue;
       const params: Record<string, string> = {};
       route.keys.forEach((key, index) => (params[key] = decodeURIComponent(match[index + 1]!)));
-      return { handler: route.handler, params };
+      return { handler: route.handler, params, options: route.options };
     }
     return null;
   }
@@ -97,6 +108,18 @@ export async function readBody(request: IncomingMessage, limitBytes = 50 * 1024 
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** The body, or null when it is over `limitBytes` (then read to its end and dropped, so the answer can be sent). */
+export async function readBodyWithin(request: IncomingMessage, limitBytes: number): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size <= limitBytes) chunks.push(chunk as Buffer);
+    else chunks.length = 0;
+  }
+  return size > limitBytes ? null : Buffer.concat(chunks);
 }
 
 export function send(response: ServerResponse, result: EmulatorResponse): void {

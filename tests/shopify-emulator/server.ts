@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { EmulatorConfig, EmulatorContext } from "./context.js";
-import { json, readBody, Router, send, shopDomainOf } from "./http.js";
+import { json, readBody, readBodyWithin, Router, send, shopDomainOf } from "./http.js";
 import { EmulatorStore } from "./store/store.js";
 import { registerGraphql } from "./graphql/index.js";
 import { registerOAuth } from "./auth/oauth.js";
@@ -9,6 +9,7 @@ import { registerAdmin } from "./admin/index.js";
 import { registerControl } from "./control/index.js";
 import { WebhookDispatcher } from "./webhooks/dispatcher.js";
 import { registerBulk } from "./bulk/index.js";
+import { registerStagedUploads } from "./bulk/staged-uploads.js";
 
 export interface StartEmulatorOptions {
   port?: number;
@@ -38,6 +39,7 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
   registerAdmin(router, context);
   registerControl(router, context, webhooks);
   registerBulk(router, context, webhooks);
+  registerStagedUploads(router, context);
 
   const server: Server = createServer((request, response) => {
     void (async () => {
@@ -48,7 +50,12 @@ export async function startEmulator(options: StartEmulatorOptions): Promise<Runn
           send(response, json(404, { errors: "Not Found" }));
           return;
         }
-        const rawBody = await readBody(request);
+        const { bodyLimitBytes, onBodyTooLarge } = matched.options;
+        const rawBody = bodyLimitBytes ? await readBodyWithin(request, bodyLimitBytes) : await readBody(request);
+        if (rawBody === null) {
+          send(response, onBodyTooLarge?.() ?? json(413, { errors: "Request body too large" }));
+          return;
+        }
         const result = await matched.handler({
           method: request.method ?? "GET",
           path: url.pathname,

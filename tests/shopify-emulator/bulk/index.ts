@@ -9,6 +9,8 @@ import type { WebhookDispatcher } from "../webhooks/dispatcher.js";
 import { attachDispatcher, bulkFiles } from "./runner.js";
 
 export { failNextBulkOperation, setBulkOperationDelay } from "./runner.js";
+export { delayNextBulkMutation, failNextBulkMutation, resetBulkMutationKnobs } from "./mutation-runner.js";
+export { MAX_STAGED_UPLOAD_BYTES } from "./staged-uploads.js";
 export { bulkMutationResolvers, bulkQueryResolvers, MAX_CONCURRENT_QUERY_OPERATIONS } from "./resolvers.js";
 export type { BulkOperationErrorCode, BulkOperationRecord, BulkOperationStatus } from "./operations.js";
 

@@ -35,6 +35,11 @@ export function setBulkOperationDelay(ms: number): void {
   startDelayMs = Math.max(0, ms);
 }
 
+/** The start delay `setBulkOperationDelay` set (query and mutation operations alike). */
+export function bulkOperationStartDelayMs(): number {
+  return startDelayMs;
+}
+
 // ---- where results live ---------------------------------------------------------------------------------------
 
 interface BulkFiles {
@@ -119,7 +124,8 @@ function finishPayload(operation: BulkOperationRecord) {
   };
 }
 
-function announce(ctx: EmulatorContext, operation: BulkOperationRecord): void {
+/** Fires `bulk_operations/finish` for a terminal operation (delivery not guaranteed, as on Shopify). */
+export function announce(ctx: EmulatorContext, operation: BulkOperationRecord): void {
   const webhooks = dispatchers.get(ctx);
   const shop = ctx.store.getShop(operation.shopId);
   if (!webhooks || !shop) return;

@@ -14,7 +14,10 @@ export interface BulkHarness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<BulkHarness> {
+export async function startHarness(
+  topics: readonly string[] = ["bulk_operations/finish"],
+  scopes: readonly string[] = ["read_orders", "read_customers", "read_products"],
+): Promise<BulkHarness> {
   const received: { topic: string; body: string }[] = [];
   const app: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -32,7 +35,7 @@ export async function startHarness(): Promise<BulkHarness> {
   const tomlPath = join(mkdtempSync(join(tmpdir(), "bulk-")), "shopify.app.toml");
   writeFileSync(
     tomlPath,
-    `[webhooks]\napi_version = "2026-10"\n[[webhooks.subscriptions]]\ntopics = ["bulk_operations/finish"]\nuri = "/webhooks"\n`,
+    `[webhooks]\napi_version = "2026-10"\n[[webhooks.subscriptions]]\ntopics = ${JSON.stringify(topics)}\nuri = "/webhooks"\n`,
   );
   const emulator = await startEmulator({
     config: {
@@ -42,7 +45,7 @@ export async function startHarness(): Promise<BulkHarness> {
         appUrl,
         handle: "cohort",
         name: "Cohort",
-        scopes: ["read_orders", "read_customers", "read_products"],
+        scopes: [...scopes],
       },
       appTomlPath: tomlPath,
       timeScale: 1,

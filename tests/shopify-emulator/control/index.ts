@@ -25,6 +25,8 @@ import type { StoreTopic } from "../store/store.js";
 import { parseGid } from "../store/types.js";
 import { COMPLIANCE_TOPICS, orderIdsOfCustomer, type WebhookDispatcher } from "../webhooks/dispatcher.js";
 import { compliancePayload, type JsonObject } from "../webhooks/payloads.js";
+import { failNextBulkOperation, setBulkOperationDelay } from "../bulk/runner.js";
+import { delayNextBulkMutation, failNextBulkMutation } from "../bulk/mutation-runner.js";
 
 export const CONTROL_PREFIX = "/_emulator";
 
@@ -215,6 +217,22 @@ export const schemas = {
       seed: z.number().int().optional(),
     })
     .strict(),
+  bulkFailure: z
+    .object({
+      type: z.enum(["query", "mutation"]).default("mutation"),
+      errorCode: z.enum(["ACCESS_DENIED", "INTERNAL_SERVER_ERROR", "TIMEOUT"]).default("INTERNAL_SERVER_ERROR"),
+      /** Mutation operations: lines applied before the failure (their results become partial data). */
+      afterLines: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  bulkDelay: z
+    .object({
+      /** "mutation": the shop's next mutation operation stays RUNNING this long after its last line. "start": every
+       * operation (all shops) stays CREATED this long before it runs (0 clears it). */
+      kind: z.enum(["mutation", "start"]).default("mutation"),
+      ms: z.number().int().min(0).max(86_400_000),
+    })
+    .strict(),
   sessionToken: z
     .object({
       userId: z.union([z.string(), z.number()]).optional(),
@@ -234,6 +252,8 @@ export type EditOrderInput = z.input<typeof schemas.editOrder>;
 export type FireInput = z.input<typeof schemas.fire>;
 export type ChaosInput = z.input<typeof schemas.chaos>;
 export type SessionTokenInput = z.input<typeof schemas.sessionToken>;
+export type BulkFailureInput = z.input<typeof schemas.bulkFailure>;
+export type BulkDelayInput = z.input<typeof schemas.bulkDelay>;
 
 // ---- helpers ---------------------------------------------------------------------------------------------------
 
@@ -686,6 +706,22 @@ export function registerControl(router: Router, ctx: EmulatorContext, webhooks: 
     const shop = shopOf(request);
     webhooks.setChaos(shop.domain, null);
     return { chaos: null };
+  });
+
+  // -- bulk operations (chaos): the next operation fails, or finishes late
+  route("POST", "/shops/:shop/bulk/fail-next", (request) => {
+    const shop = shopOf(request);
+    const input = parseBody(request, schemas.bulkFailure);
+    if (input.type === "mutation") failNextBulkMutation(shop.id, input.errorCode, input.afterLines ?? 0);
+    else failNextBulkOperation(shop.id, input.errorCode);
+    return { ok: true };
+  });
+  route("POST", "/shops/:shop/bulk/delay", (request) => {
+    const shop = shopOf(request);
+    const input = parseBody(request, schemas.bulkDelay);
+    if (input.kind === "mutation") delayNextBulkMutation(shop.id, input.ms);
+    else setBulkOperationDelay(input.ms);
+    return { ok: true };
   });
 
   route("GET", "/shops/:shop/deliveries", (request) => {
