@@ -45,6 +45,8 @@ export const EnvSchema = z.object({
    * the single write lock that webhook acknowledgement needs too.
    */
   COHORT_INBOX_BATCH: z.coerce.number().int().min(1, "must be at least 1").default(200),
+  // Customers at once from which a tag push goes through a bulk mutation instead of aliased tagsAdd/tagsRemove.
+  COHORT_TAG_BULK_THRESHOLD: z.coerce.number().int().min(1, "must be at least 1").default(500),
   /** How often the worker looks for shops whose backfill never completed. */
   COHORT_BACKFILL_SWEEP_MS: milliseconds.default(60_000),
   /**

@@ -18,6 +18,8 @@ import type { ShopAccessRevoked } from "../services/shop/ports.js";
 import { adminClientForShop } from "../shopify/offline-admin.server.js";
 import { scheduleAwaitingBackfills } from "./backfill-runner.server.js";
 import { reevaluateCustomers, runDueSegmentEvaluations } from "./segments.server.js";
+import { markChangedCustomers, pushShopTags, shopsWithPendingTags, purgeTagAudit } from "./tagging.server.js";
+import { PUSH_BATCH } from "../services/tagging/tag-push.js";
 
 /**
  * The process's background work: the inbox worker (woken by each recorded webhook, and every few seconds), the
@@ -81,7 +83,10 @@ export function startBackgroundWork(): void {
     orderDeletions: prismaOrderDeletion(db),
     onAccessRevoked: stopShop,
     onBulkOperationFinished: bulkOperationFinished,
-    onCustomersChanged: reevaluateCustomers,
+    onCustomersChanged: async (shop, customerIds, eventIds) => {
+      await reevaluateCustomers(shop, customerIds, eventIds);
+      await markChangedCustomers(shop, customerIds, eventIds);
+    },
     workerId: `${process.pid}-${randomUUID()}`,
     batchSize: config.COHORT_INBOX_BATCH,
     log: (message, level) => (level === "error" ? log(`ERROR ${message}`) : log(message)),
@@ -98,10 +103,42 @@ export function startBackgroundWork(): void {
       do {
         again = false;
         await worker.drain().catch((error: unknown) => log("inbox pass failed", error));
+        pushTags();
       } while (again);
     })().finally(() => {
       draining = null;
     });
+  };
+
+  // The tag outbox, drained after every inbox pass and on the poll: one batch per shop per round, so one shop's
+  // large retag never holds back another shop's few changes.
+  let pushing: Promise<void> | null = null;
+  let pushAgain = false;
+  const pushTags = (): void => {
+    if (pushing) {
+      pushAgain = true;
+      return;
+    }
+    pushing = (async () => {
+      do {
+        pushAgain = false;
+        let more = true;
+        while (more) {
+          more = false;
+          for (const shop of await shopsWithPendingTags()) {
+            const pushed = await pushShopTags(shop, { maxBatches: 1 }).catch((error: unknown) => {
+              log(`tag push of ${shop} failed (its customers stay marked)`, error);
+              return null;
+            });
+            if (pushed && pushed.customers >= PUSH_BATCH) more = true;
+          }
+        }
+      } while (pushAgain);
+    })()
+      .catch((error: unknown) => log("tag push failed", error))
+      .finally(() => {
+        pushing = null;
+      });
   };
 
   let reconciling = false;
@@ -120,6 +157,7 @@ export function startBackgroundWork(): void {
   const purgeInbox = (): void => {
     void applyInboxRetention(inbox).catch((error: unknown) => log("inbox retention failed", error));
     void applyDataRequestRetention(privacy).catch((error: unknown) => log("data request retention failed", error));
+    void purgeTagAudit().catch((error: unknown) => log("tag audit retention failed", error));
   };
 
   const sweepBackfills = (): void => {
@@ -139,6 +177,7 @@ export function startBackgroundWork(): void {
 
   const timers = [
     setInterval(wake, config.COHORT_INBOX_POLL_MS),
+    setInterval(pushTags, config.COHORT_INBOX_POLL_MS),
     setInterval(evaluateDueSegments, SEGMENT_SCHEDULE_EVERY_MS),
     setInterval(sweepBackfills, config.COHORT_BACKFILL_SWEEP_MS),
     setInterval(reconcile, RECONCILE_EVERY_MS),

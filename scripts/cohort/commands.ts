@@ -147,6 +147,101 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
   },
   {
+    name: "tagging",
+    arguments: ["<shop>", "[segment]"],
+    description:
+      "The shop's segment tags; with a segment and options, set its tag (default cohort:<name>) and whether Cohort " +
+      "writes it: on, off (Cohort's tags removed) or paused (left as they are). A tag Shopify would refuse, or one " +
+      "another segment writes, is refused; nothing saved.",
+    options: {
+      tag: {
+        type: "string",
+        value: "tag",
+        description: "the tag to write (trimmed; no commas; at most 255 characters)",
+      },
+      state: {
+        type: "string",
+        value: "on|off|paused",
+        choices: ["on", "off", "paused"],
+        description: "write the tag or not",
+      },
+      repair: {
+        type: "string",
+        value: "on|off",
+        choices: ["on", "off"],
+        description: "put the tag back when someone else removes it (on by default)",
+      },
+    },
+    needsConfiguration: true,
+    async run({ positionals, values }) {
+      const { configureTaggingOf } = await import("./tags.js");
+      const change = {
+        ...(typeof values.tag === "string" ? { tag: values.tag } : {}),
+        ...(typeof values.state === "string" ? { state: values.state as "on" | "off" | "paused" } : {}),
+        ...(typeof values.repair === "string" ? { repair: values.repair === "on" } : {}),
+      };
+      if (positionals[1] === undefined && Object.keys(change).length > 0)
+        throw new CliError("tagging: name the segment the options are for", EXIT.usage);
+      return configureTaggingOf(shopDomain(positionals[0]!), positionals[1], change);
+    },
+  },
+  {
+    name: "push-tags",
+    arguments: ["<shop>"],
+    description:
+      "Write the tags waiting in the outbox to Shopify now (the worker does it within seconds of each change). " +
+      "With --dry-run, nothing is written: the adds and removes each tagged segment (or --segment) would make.",
+    options: {
+      segment: { type: "string", value: "segment", description: "only this segment (name or id), with --dry-run" },
+      "dry-run": { type: "boolean", description: "show what would change, write nothing" },
+    },
+    needsConfiguration: true,
+    async run({ positionals, values }) {
+      const shop = shopDomain(positionals[0]!);
+      const segment = values.segment as string | undefined;
+      if (values["dry-run"] === true) {
+        const { dryRunOf } = await import("./tags.js");
+        return dryRunOf(shop, segment);
+      }
+      if (segment !== undefined) throw new CliError("push-tags: --segment goes with --dry-run", EXIT.usage);
+      const { pushTagsOf } = await import("./tags-push.js");
+      return pushTagsOf(shop);
+    },
+  },
+  {
+    name: "why",
+    arguments: ["<shop>", "<customer>"],
+    description:
+      "Why a customer carries (or lost) each Cohort tag: every tag change with its segment, the rule at the time, " +
+      "its cause (webhook event, schedule, edit, manual run) and Shopify's answer. --segment lists a segment's instead.",
+    options: {
+      segment: { type: "string", value: "segment", description: "list this segment's tag changes instead" },
+      limit: { type: "string", value: "n", description: "how many changes (20)" },
+    },
+    needsConfiguration: true,
+    async run({ positionals, values }) {
+      const limit = Number(values.limit ?? "20");
+      if (!Number.isInteger(limit) || limit < 1) throw new CliError("why: --limit takes a positive number", EXIT.usage);
+      const { whyOf, segmentTagHistoryOf } = await import("./tags.js");
+      const shop = shopDomain(positionals[0]!);
+      if (typeof values.segment === "string") return segmentTagHistoryOf(shop, values.segment, limit);
+      return whyOf(shop, positionals[1]!, limit);
+    },
+  },
+  {
+    name: "untag-all",
+    arguments: ["<shop>"],
+    description:
+      "Before uninstalling: switch tagging off for every segment and remove every tag Cohort added from the " +
+      "store's customers (merchants' own tags stay). The worker pushes the removals; push-tags does it now.",
+    options: {},
+    needsConfiguration: true,
+    async run({ positionals }) {
+      const { untagAllOf } = await import("./tags.js");
+      return untagAllOf(shopDomain(positionals[0]!));
+    },
+  },
+  {
     name: "templates",
     arguments: [],
     description: "The segment templates, with their queries and parameters, and those not available yet.",

@@ -103,6 +103,18 @@ export function prismaTagStateStore(db: Database, databaseUrl: string): TagState
       return rows.map((row) => row.customerId);
     },
 
+    async markTagHolders(shop, customerIds, why, now) {
+      let marked = 0;
+      for (const ids of chunks([...new Set(customerIds)], IDS_PER_STATEMENT)) {
+        marked += await mark(shop, why, now, (p) => {
+          const shopParam = p.text(shop);
+          return `SELECT DISTINCT "customerId" FROM ${T("ConfirmedCustomerTag")} WHERE "shop" = ${shopParam}
+            AND "customerId" IN (${ids.map((id) => p.text(id)).join(", ")})`;
+        });
+      }
+      return marked;
+    },
+
     async takePending(shop, now, limit) {
       const rows = await db.tagPending.findMany({
         where: { shop, OR: [{ notBefore: null }, { notBefore: { lte: now } }] },

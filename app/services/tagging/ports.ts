@@ -174,6 +174,8 @@ export interface TagStateStore {
   /** Marks the members of a segment, and every customer carrying one of `tags` as confirmed, as pending. */
   markSegment(shop: string, segmentId: string, tags: string[], why: TagCauseOfChange, now: Date): Promise<number>;
   markCustomers(shop: string, customerIds: string[], why: TagCauseOfChange, now: Date): Promise<number>;
+  /** Of `customerIds`, marks those holding a confirmed Cohort tag (their snapshot changed: a removal to repair?). */
+  markTagHolders(shop: string, customerIds: string[], why: TagCauseOfChange, now: Date): Promise<number>;
   /** Pending customers due now, oldest mark first. */
   takePending(shop: string, now: Date, limit: number): Promise<PendingTagWork[]>;
   /**

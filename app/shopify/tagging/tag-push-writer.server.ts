@@ -1,0 +1,64 @@
+import {
+  BulkTagBusyError,
+  type TagChange,
+  type TagOutcome,
+  type TagPushWriter,
+  type TagWrite,
+  type TagWriteOutcome,
+  type TagWriteStatus,
+  type TagWriter,
+} from "../../services/tagging/ports.js";
+
+/** Shopify's id of a synced customer (Cohort keeps the numeric part). */
+export const customerGid = (customerId: string): string => `gid://shopify/Customer/${customerId}`;
+
+/**
+ * The push's writer: each customer's adds and removes become separate changes (so each direction has its own answer),
+ * sent through the bulk writer from `bulkThreshold` customers on and through the direct writer below it, or when
+ * Shopify is already running as many bulk operations as it allows.
+ */
+export function tagPushWriter(writers: {
+  direct: TagWriter;
+  bulk: TagWriter | null;
+  bulkThreshold: number;
+}): TagPushWriter {
+  return {
+    async write(_shop, writes) {
+      const changes: Array<{ write: TagWrite; kind: "add" | "remove"; change: TagChange }> = [];
+      for (const write of writes) {
+        if (write.add.length > 0) changes.push({ write, kind: "add", change: change(write, write.add, []) });
+        if (write.remove.length > 0) changes.push({ write, kind: "remove", change: change(write, [], write.remove) });
+      }
+      const batch = changes.map((c) => c.change);
+      let outcomes: TagOutcome[];
+      if (writers.bulk !== null && writes.length >= writers.bulkThreshold) {
+        try {
+          outcomes = await writers.bulk.write(batch);
+        } catch (error) {
+          if (!(error instanceof BulkTagBusyError)) throw error;
+          outcomes = await writers.direct.write(batch);
+        }
+      } else outcomes = await writers.direct.write(batch);
+
+      const byCustomer = new Map<string, TagWriteOutcome>(
+        writes.map((w) => [w.customerId, { customerId: w.customerId, add: null, remove: null }]),
+      );
+      changes.forEach((c, index) => {
+        byCustomer.get(c.write.customerId)![c.kind] = statusOf(outcomes[index]);
+      });
+      return [...byCustomer.values()];
+    },
+  };
+}
+
+function change(write: TagWrite, add: string[], remove: string[]): TagChange {
+  return { customerGid: customerGid(write.customerId), add, remove };
+}
+
+function statusOf(outcome: TagOutcome | undefined): TagWriteStatus {
+  if (outcome === undefined) return { status: "failed", message: "Shopify's answer for this change is missing" };
+  if (outcome.status === "applied") return { status: "applied" };
+  if (outcome.status === "failed") return { status: "failed", message: outcome.message };
+  // Shopify answers a customer that does not exist (deleted) with a user error on the id.
+  return { status: "rejected", message: outcome.message, customerGone: outcome.field?.[0] === "id" };
+}
