@@ -4,10 +4,18 @@ import {
   prismaSegmentedShops,
   prismaSegmentMembershipReader,
 } from "../db/segments/segment-membership-reader.server.js";
+import { prismaSegmentDeletion } from "../db/segments/segment-deletion.server.js";
 import { prismaSegmentRepository } from "../db/segments/segment-repository.server.js";
 import { env } from "../env.server.js";
 import { listSegments, segmentTreeOf, type ListedSegment } from "../services/segments/segment-catalog.js";
 import { defineSegment, previewQuery, type DefinedSegment } from "../services/segments/segment-definition.js";
+import {
+  deleteSegment,
+  editSegmentQuery,
+  renameSegment,
+  type DeletedSegment,
+  type EditedSegment,
+} from "../services/segments/segment-editing.js";
 import { evaluateCustomers } from "../services/segments/segment-evaluation.js";
 import {
   evaluateAndSnapshot,
@@ -15,7 +23,12 @@ import {
   type ScheduledEvaluation,
   type SegmentScheduleDeps,
 } from "../services/segments/segment-schedule.js";
-import type { SegmentMember, SegmentMembershipChange, SegmentPreview } from "../services/segments/ports.js";
+import type {
+  SegmentMember,
+  SegmentMembershipChange,
+  SegmentPreview,
+  SegmentRecord,
+} from "../services/segments/ports.js";
 import { shopTimeZones } from "../services/shop/shop-time-zone.js";
 import { adminClientForShop } from "../shopify/offline-admin.server.js";
 
@@ -83,4 +96,22 @@ export async function segmentMembers(
     membership.history(shop, segmentId, limit),
   ]);
   return { members, history };
+}
+
+export function renameShopSegment(shop: string, segment: string, newName: string): Promise<SegmentRecord> {
+  return renameSegment(deps(), shop, segment, newName, new Date());
+}
+
+export async function editShopSegment(shop: string, segment: string, query: string): Promise<EditedSegment> {
+  segmentTreeOf(query); // a query with errors is refused before Shopify is asked for the shop's time zone
+  return editSegmentQuery(deps(), shop, segment, query, await settingsFor(shop));
+}
+
+export function deleteShopSegment(shop: string, segment: string): Promise<DeletedSegment> {
+  return deleteSegment(
+    { segments: prismaSegmentRepository(db), deletion: prismaSegmentDeletion(db, env().DATABASE_URL) },
+    shop,
+    segment,
+    new Date(),
+  );
 }

@@ -1,7 +1,10 @@
 import {
   createShopSegment,
+  deleteShopSegment,
+  editShopSegment,
   evaluateShopSegments,
   previewShopSegment,
+  renameShopSegment,
   segmentMembers,
   shopSegments,
 } from "../../app/background/segments.server.js";
@@ -12,7 +15,11 @@ import {
   segmentTemplate,
   SegmentTemplateError,
 } from "../../app/domain/segments/segment-templates.js";
-import { InvalidSegmentError, SegmentNameTakenError } from "../../app/services/segments/segment-catalog.js";
+import {
+  InvalidSegmentError,
+  SegmentNameTakenError,
+  SegmentNotFoundError,
+} from "../../app/services/segments/segment-catalog.js";
 import { CliError, EXIT, unknownShop } from "./exit-codes.js";
 import { formatPreview, formatQueryErrors, formatSegmentList } from "./segments-format.js";
 
@@ -28,6 +35,7 @@ async function forKnownShop(shop: string, work: () => Promise<void>, query?: str
     }
     if (
       error instanceof SegmentNameTakenError ||
+      error instanceof SegmentNotFoundError ||
       error instanceof InvalidSegmentError ||
       error instanceof SegmentTemplateError
     ) {
@@ -125,5 +133,35 @@ export function membersOf(shop: string, segmentName: string, limit: number): Pro
         `  ${change.at}  ${change.change === "enter" ? "entered" : "left   "}  customer ${change.customerId}  (${change.cause}${change.causeRef ? ` ${change.causeRef}` : ""})`,
       );
     }
+  });
+}
+
+export function renameSegmentOf(shop: string, segment: string, newName: string): Promise<number> {
+  return forKnownShop(shop, async () => {
+    const renamed = await renameShopSegment(shop, segment, newName);
+    console.log(`Renamed ${segment} to ${renamed.name}`);
+  });
+}
+
+export function editSegmentOf(shop: string, segment: string, query: string): Promise<number> {
+  return forKnownShop(
+    shop,
+    async () => {
+      const { segment: edited, changes } = await editShopSegment(shop, segment, query);
+      console.log(
+        `Edited ${edited.name}: ${edited.query}\n  ${changes.entered.toLocaleString("en-US")} entered, ` +
+          `${changes.exited.toLocaleString("en-US")} left (cause edit query-edited)`,
+      );
+    },
+    query,
+  );
+}
+
+export function deleteSegmentOf(shop: string, segment: string): Promise<number> {
+  return forKnownShop(shop, async () => {
+    const deleted = await deleteShopSegment(shop, segment);
+    console.log(
+      `Deleted ${deleted.segment.name}: ${deleted.exited.toLocaleString("en-US")} members left (cause edit deleted)`,
+    );
   });
 }

@@ -138,6 +138,54 @@ describe("npm run cohort -- segment commands", () => {
     expect(await database.db.segmentSnapshot.count({ where: { shop: SHOP, day: today } })).toBe(2);
   });
 
+  it("given a segment, when it is renamed, edited and deleted from the command line, then each change is made and recorded; a bad query or an unknown segment exits 65 with nothing changed", async () => {
+    const clean = (text: string) => text.replace(/^\[shopify-api\/INFO\].*\n/gm, "");
+    const renamed = await run(["segment", "rename", SHOP, "One-timers", "Single order"]);
+    expect(clean(renamed.stderr)).toBe("");
+    expect(renamed.code).toBe(0);
+    expect(renamed.stdout).toContain("Renamed One-timers to Single order");
+    const taken = await run(["segment", "rename", SHOP, "Single order", "Big spenders"]);
+    expect(taken.code).toBe(65);
+    expect(lines(clean(taken.stderr))).toEqual(['cohort: A segment named "Big spenders" already exists']);
+
+    const edited = await run(["segment", "edit", SHOP, "Single order", "number_of_orders >= 1"]);
+    expect(clean(edited.stderr)).toBe("");
+    expect(edited.code).toBe(0);
+    expect(edited.stdout).toContain("Edited Single order: number_of_orders >= 1\n  1 entered, 0 left");
+    const members = await run(["members", SHOP, "Single order"]);
+    expect(members.stdout).toMatch(/entered\s+customer 1\s+\(edit query-edited\)/);
+
+    const broken = await run(["segment", "edit", SHOP, "Single order", "amount_spnt > 100"]);
+    expect(broken.code).toBe(65);
+    expect(broken.stderr).toContain("invalid segment query (nothing saved)");
+    expect(broken.stderr).toContain("did you mean `amount_spent`?");
+    const kept = await database.db.segment.findFirstOrThrow({ where: { shop: SHOP, name: "Single order" } });
+    expect(kept.query).toBe("number_of_orders >= 1");
+
+    for (const args of [
+      ["segment", "edit", SHOP, "Nobody", "number_of_orders >= 1"],
+      ["segment", "rename", SHOP, "Nobody", "Somebody"],
+      ["segment", "delete", SHOP, "Nobody"],
+    ]) {
+      const unknown = await run(args);
+      expect(unknown.code).toBe(65);
+      expect(lines(clean(unknown.stderr))).toEqual([
+        'cohort: No segment "Nobody" in this shop (segments: Big spenders, Single order)',
+      ]);
+    }
+
+    const deleted = await run(["segment", "delete", SHOP, "Single order"]);
+    expect(clean(deleted.stderr)).toBe("");
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toContain("Deleted Single order: 2 members left (cause edit deleted)");
+    expect(await database.db.segment.count({ where: { shop: SHOP, id: kept.id } })).toBe(0);
+    expect(await database.db.segmentMember.count({ where: { shop: SHOP, segmentId: kept.id } })).toBe(0);
+    expect(await database.db.segmentMembershipEvent.count({ where: { segmentId: kept.id, causeRef: "deleted" } })).toBe(
+      2,
+    );
+    expect((await run(["segment", "remove", SHOP, "Big spenders"])).code).toBe(64);
+  }, 180_000);
+
   it("given a shop Cohort never saw, when a segment command runs, then it exits 2", async () => {
     const result = await run(["segments", "nobody"]);
     expect(result.code).toBe(2);

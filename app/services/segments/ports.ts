@@ -35,6 +35,17 @@ export interface SegmentRepository {
   list(shop: string): Promise<SegmentRecord[]>;
   /** Current member counts by segment id (segments without members are absent). */
   sizes(shop: string): Promise<Map<string, number>>;
+  /** The segment of that name, or else of that id; null when the shop has neither. */
+  get(shop: string, nameOrId: string): Promise<SegmentRecord | null>;
+  /** "taken" when another segment of the shop has the name, "missing" when the segment is gone (nothing written). */
+  rename(shop: string, segmentId: string, name: string, now: Date): Promise<SegmentRecord | "taken" | "missing">;
+  /** Saves a new query and its tree (already checked); null when the segment is gone. */
+  replaceQuery(
+    shop: string,
+    segmentId: string,
+    definition: { query: string; tree: SegmentTree },
+    now: Date,
+  ): Promise<SegmentRecord | null>;
 }
 
 /** How a shop's segments are evaluated: what "today" is and how RFM groups are cut. */
@@ -118,4 +129,23 @@ export interface SegmentMembershipReader {
 /** The installed shops that have at least one segment: those the daily evaluation visits. */
 export interface SegmentedShops {
   list(): Promise<string[]>;
+}
+
+/**
+ * Taking a segment away. Its members leave in bounded transactions (each recording their exit events), so a large
+ * segment never holds SQLite's one write lock for long; then the segment row goes.
+ */
+export interface SegmentDeletion {
+  /** Up to `limit` members leave (one exit event each, with `cause`), in one transaction; how many left. */
+  exitMembers(shop: string, segmentId: string, cause: CauseOfChange, now: Date, limit: number): Promise<number>;
+  /**
+   * In one transaction: any members still there leave (as exitMembers, without a limit) and the segment row is
+   * deleted. Returns how many left in this last step; false when there was no segment row.
+   */
+  remove(
+    shop: string,
+    segmentId: string,
+    cause: CauseOfChange,
+    now: Date,
+  ): Promise<{ removed: boolean; exited: number }>;
 }

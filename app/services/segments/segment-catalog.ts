@@ -12,6 +12,17 @@ export class SegmentNameTakenError extends Error {
   }
 }
 
+/** The shop has no segment of this name or id; nothing was changed. */
+export class SegmentNotFoundError extends Error {
+  constructor(
+    readonly segment: string,
+    readonly known: readonly string[] = [],
+  ) {
+    super(`No segment "${segment}" in this shop (segments: ${known.length > 0 ? known.join(", ") : "none"})`);
+    this.name = "SegmentNotFoundError";
+  }
+}
+
 /**
  * The segment cannot be saved as given (an empty name, a query that does not parse, a tree the catalog refuses);
  * nothing was saved. `errors` are the language's, with positions, when the query or tree was at fault.
