@@ -5,9 +5,23 @@ import {
   prismaSegmentMembershipReader,
 } from "../db/segments/segment-membership-reader.server.js";
 import { prismaSegmentDeletion } from "../db/segments/segment-deletion.server.js";
+import { prismaSegmentOverlap } from "../db/segments/segment-overlap.server.js";
 import { prismaSegmentRepository } from "../db/segments/segment-repository.server.js";
+import { prismaRfmGroupSettings } from "../db/segments/shop-segment-settings.server.js";
 import { env } from "../env.server.js";
-import { listSegments, segmentTreeOf, type ListedSegment } from "../services/segments/segment-catalog.js";
+import {
+  resetRfmGroups,
+  rfmGroupSettings,
+  setRfmGroups,
+  type ChangedRfmGroups,
+  type RfmGroupSettings,
+} from "../services/segments/rfm-group-settings.js";
+import {
+  listSegments,
+  segmentTreeOf,
+  type SegmentListing,
+  type SegmentListingDeps,
+} from "../services/segments/segment-catalog.js";
 import { defineSegment, previewQuery, type DefinedSegment } from "../services/segments/segment-definition.js";
 import {
   deleteSegment,
@@ -17,6 +31,7 @@ import {
   type EditedSegment,
 } from "../services/segments/segment-editing.js";
 import { evaluateCustomers } from "../services/segments/segment-evaluation.js";
+import { shopSegmentOverlaps, type ShopOverlaps } from "../services/segments/segment-overlaps.js";
 import {
   evaluateAndSnapshot,
   runDueEvaluations,
@@ -24,6 +39,7 @@ import {
   type SegmentScheduleDeps,
 } from "../services/segments/segment-schedule.js";
 import type {
+  RfmGroupSettingsStore,
   SegmentMember,
   SegmentMembershipChange,
   SegmentPreview,
@@ -35,8 +51,13 @@ import { adminClientForShop } from "../shopify/offline-admin.server.js";
 /** Segments wired for this process: the worker, the backfill, the daily schedule and the command line use it. */
 const timeZoneOf = shopTimeZones((shop) => adminClientForShop(shop).asAdminGraphql());
 
-function deps(): SegmentScheduleDeps {
+type WiredDeps = SegmentScheduleDeps & SegmentListingDeps & { rfmGroupSettings: RfmGroupSettingsStore };
+
+function deps(): WiredDeps {
   return {
+    overlap: prismaSegmentOverlap(db, env().DATABASE_URL),
+    // The shop's RFM group overrides reach every evaluation through the services (shop-evaluation-settings.ts).
+    rfmGroupSettings: prismaRfmGroupSettings(db),
     segments: prismaSegmentRepository(db),
     evaluation: prismaSegmentEvaluation(db, env().DATABASE_URL),
     membership: prismaSegmentMembershipReader(db),
@@ -81,8 +102,12 @@ export async function previewShopSegment(shop: string, query: string): Promise<S
   return previewQuery(deps(), shop, query, await settingsFor(shop));
 }
 
-export function shopSegments(shop: string): Promise<ListedSegment[]> {
+export function shopSegments(shop: string): Promise<SegmentListing> {
   return listSegments(deps(), shop);
+}
+
+export function shopOverlaps(shop: string): Promise<ShopOverlaps> {
+  return shopSegmentOverlaps(deps(), shop);
 }
 
 export async function segmentMembers(
@@ -114,4 +139,17 @@ export function deleteShopSegment(shop: string, segment: string): Promise<Delete
     segment,
     new Date(),
   );
+}
+
+export function shopRfmGroups(shop: string): Promise<RfmGroupSettings> {
+  return rfmGroupSettings(deps(), shop);
+}
+
+/** Adjusts the named groups (rules by group name) and re-evaluates the segments that use rfm_group. */
+export async function setShopRfmGroups(shop: string, changes: Record<string, unknown>): Promise<ChangedRfmGroups> {
+  return setRfmGroups(deps(), shop, changes, await settingsFor(shop));
+}
+
+export async function resetShopRfmGroups(shop: string): Promise<ChangedRfmGroups> {
+  return resetRfmGroups(deps(), shop, await settingsFor(shop));
 }

@@ -73,13 +73,45 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "segments",
-    arguments: ["<shop>"],
-    description: "The shop's segments, each with its number of members and its query.",
-    options: {},
+    arguments: ["[overlap|rfm]", "[set|reset]", "<shop>", "[group]", "[rules]"],
+    description:
+      "segments <shop>: the shop's segments, each with its number of members, its query and its warnings (empty, " +
+      "tiny, nearly a duplicate of another; too many segments). segments overlap <shop>: members shared by each " +
+      "pair of segments. segments rfm <shop>: the RFM groups' score ranges. segments rfm set <shop> <group> " +
+      "'<rules json>' (or --recency 4-5 --fm 9-10): the group gets exactly these ranges; '<json>' alone sets " +
+      'several groups at once ({"CHAMPIONS": [...], "LOYAL": [...]}); the groups must still cover every score ' +
+      "once. segments rfm reset <shop>: the defaults. A change re-evaluates the segments that use rfm_group.",
+    options: {
+      recency: { type: "string", value: "min-max", description: "rfm set: the group's recency scores (1-5)" },
+      fm: { type: "string", value: "min-max", description: "rfm set: its frequency+monetary scores (2-10)" },
+    },
     needsConfiguration: true,
-    async run({ positionals }) {
-      const { listSegmentsOf } = await import("./segments.js");
-      return listSegmentsOf(shopDomain(positionals[0]!));
+    async run({ positionals, values }) {
+      const segments = await import("./segments.js");
+      const [first, second, third, fourth] = positionals;
+      const usage = () =>
+        new CliError(
+          "usage: npm run cohort -- segments <shop> | segments overlap <shop> | segments rfm <shop> | " +
+            `segments rfm set <shop> <group> '<rules>' | segments rfm reset <shop> — ${SEE_HELP}`,
+          EXIT.usage,
+        );
+      if (positionals.length === 1) return segments.listSegmentsOf(shopDomain(first!));
+      if (first === "overlap") {
+        if (positionals.length !== 2) throw usage();
+        return segments.overlapOf(shopDomain(second!));
+      }
+      if (first !== "rfm") throw usage();
+      if (positionals.length === 2) return segments.rfmGroupsOf(shopDomain(second!));
+      if (second === "reset" && positionals.length === 3) return segments.resetRfmGroupsOf(shopDomain(third!));
+      if (second === "set" && positionals.length >= 4) {
+        return segments.setRfmGroupsOf(shopDomain(third!), {
+          group: fourth!,
+          rules: positionals[4],
+          recency: values.recency as string | undefined,
+          fm: values.fm as string | undefined,
+        });
+      }
+      throw usage();
     },
   },
   {

@@ -1,4 +1,5 @@
-import type { RfmGroupDefinitions } from "../../domain/segments/rfm-groups.js";
+import type { RfmGroupDefinitions, RfmGroupOverrides } from "../../domain/segments/rfm-groups.js";
+import type { SegmentPairOverlap } from "../../domain/segments/segment-overlap.js";
 import type { SegmentTree } from "../../domain/segments/segment-tree.js";
 import type { ShopThresholds } from "../../domain/segments/shop-thresholds.js";
 
@@ -148,4 +149,23 @@ export interface SegmentDeletion {
     cause: CauseOfChange,
     now: Date,
   ): Promise<{ removed: boolean; exited: number }>;
+}
+
+/** The shop's adjustments of the RFM groups' score ranges (app/domain/segments/rfm-group-overrides.ts). */
+export interface RfmGroupSettingsStore {
+  /** As last saved (validated); {} when the shop keeps the defaults. */
+  rfmGroupOverrides(shop: string): Promise<RfmGroupOverrides>;
+  /** Replaces the shop's overrides ({} to go back to the defaults). */
+  saveRfmGroupOverrides(shop: string, overrides: RfmGroupOverrides, now: Date): Promise<void>;
+}
+
+/** Members segments share, computed in the database; scoped by shop. */
+export interface SegmentOverlapReader {
+  /**
+   * Each pair of the given segments (or of all the shop's) sharing at least one member, with how many: one
+   * statement over SegmentMember. Pairs are in canonical order (segment-overlap.ts pairOf), sorted.
+   */
+  overlaps(shop: string, segmentIds?: readonly string[]): Promise<SegmentPairOverlap[]>;
+  /** The shop's customers (with metrics): the whole a segment's share is of. */
+  population(shop: string): Promise<number>;
 }
