@@ -27,13 +27,18 @@ export function formatOverlaps(shop: string, overlaps: ShopOverlaps): string {
   const pairs = [...overlaps.pairs].sort((a, b) => b.shared - a.shared || (b.jaccard ?? 0) - (a.jaccard ?? 0));
   return [
     `Overlap of the segments of ${shop} (shared members; Jaccard = shared / either)`,
-    ...pairs.map(
-      (pair) =>
-        `  ${nameOf.get(pair.first)} & ${nameOf.get(pair.second)}: ${pair.shared.toLocaleString("en-US")} shared ` +
-        `(${percent(pair.shared, pair.firstSize)} of ${pair.firstSize.toLocaleString("en-US")}, ` +
-        `${percent(pair.shared, pair.secondSize)} of ${pair.secondSize.toLocaleString("en-US")}; ` +
-        `Jaccard ${pair.jaccard === null ? "n/a" : pair.jaccard.toFixed(3)})`,
-    ),
+    ...pairs.map((pair) => {
+      // Each pair's names in alphabetical order, so a pair reads the same whatever the segments' ids.
+      const sides = [
+        { name: nameOf.get(pair.first) ?? pair.first, size: pair.firstSize },
+        { name: nameOf.get(pair.second) ?? pair.second, size: pair.secondSize },
+      ].sort((a, b) => a.name.localeCompare(b.name));
+      return (
+        `  ${sides[0]!.name} & ${sides[1]!.name}: ${pair.shared.toLocaleString("en-US")} shared (` +
+        sides.map((side) => `${percent(pair.shared, side.size)} of ${side.size.toLocaleString("en-US")}`).join(", ") +
+        `; Jaccard ${pair.jaccard === null ? "n/a" : pair.jaccard.toFixed(3)})`
+      );
+    }),
   ].join("\n");
 }
 

@@ -186,6 +186,75 @@ describe("npm run cohort -- segment commands", () => {
     expect((await run(["segment", "remove", SHOP, "Big spenders"])).code).toBe(64);
   }, 180_000);
 
+  it("given segments, when listed, compared and their RFM groups adjusted from the command line, then warnings, overlaps and the groups are shown and a change re-evaluates the rfm_group segments", async () => {
+    const clean = (text: string) => text.replace(/^\[shopify-api\/INFO\].*\n/gm, "");
+    expect(
+      (await run(["segment", "create", SHOP, "Also big", "amount_spent >= 100 AND number_of_orders >= 2"])).code,
+    ).toBe(0);
+    const listed = await run(["segments", SHOP]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
+      /Also big\s+1 members.*\n\s+warning: nearly a duplicate of Big spenders: Jaccard 1\.000/,
+    );
+
+    const overlap = await run(["segments", "overlap", SHOP]);
+    expect(clean(overlap.stderr)).toBe("");
+    expect(overlap.code).toBe(0);
+    expect(overlap.stdout).toContain("Also big & Big spenders: 1 shared (100.0% of 1, 100.0% of 1; Jaccard 1.000)");
+
+    expect((await run(["segment", "create", SHOP, "Champs", "rfm_group = 'CHAMPIONS'"])).code).toBe(0);
+    const before = await database.db.segmentMember.findMany({ where: { shop: SHOP } });
+    const champs = await database.db.segment.findFirstOrThrow({ where: { shop: SHOP, name: "Champs" } });
+    const membersOfChamps = async () =>
+      (
+        await database.db.segmentMember.findMany({
+          where: { shop: SHOP, segmentId: champs.id },
+          orderBy: { customerId: "asc" },
+        })
+      ).map((row) => row.customerId);
+    const defaults = await membersOfChamps();
+    expect(before.length).toBeGreaterThan(0);
+
+    const shown = await run(["segments", "rfm", SHOP]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain("(the defaults)");
+    expect(shown.stdout).toMatch(/CHAMPIONS\s+recency 5, frequency\+monetary 8-10/);
+
+    const overlapping = await run(["segments", "rfm", "set", SHOP, "champions", "--recency", "4-5", "--fm", "8-10"]);
+    expect(overlapping.code).toBe(65);
+    expect(clean(overlapping.stderr)).toContain("recency 4, frequency+monetary 8 is in CHAMPIONS and LOYAL");
+
+    const everyone = {
+      CHAMPIONS: [{ recency: { min: 1, max: 5 }, frequencyMonetary: { min: 2, max: 10 } }],
+      ...Object.fromEntries(
+        [
+          "LOYAL",
+          "ACTIVE",
+          "NEW",
+          "PROMISING",
+          "NEEDS_ATTENTION",
+          "AT_RISK",
+          "ALMOST_LOST",
+          "DORMANT",
+          "PREVIOUSLY_LOYAL",
+        ].map((name) => [name, []]),
+      ),
+    };
+    const set = await run(["segments", "rfm", "set", SHOP, JSON.stringify(everyone)]);
+    expect(clean(set.stderr)).toBe("");
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain("Re-evaluated 1 segment using rfm_group");
+    expect(set.stdout).toMatch(/LOYAL\s+nobody\s+\(adjusted\)/);
+    expect(await membersOfChamps()).toEqual(["1", "2"]);
+
+    const reset = await run(["segments", "rfm", "reset", SHOP]);
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain("(the defaults)");
+    expect(await membersOfChamps()).toEqual(defaults);
+    expect((await run(["segments", "rfm", "set", SHOP, "vip", "{}"])).code).toBe(65);
+    expect((await run(["segments", "rfm", "set", SHOP, "champions"])).code).toBe(64);
+  }, 240_000);
+
   it("given a shop Cohort never saw, when a segment command runs, then it exits 2", async () => {
     const result = await run(["segments", "nobody"]);
     expect(result.code).toBe(2);

@@ -68,7 +68,9 @@ export function segmentWarnings(input: SegmentWarningsInput): SegmentWarnings {
         of: other,
         ofName,
         jaccard,
-        message: `nearly a duplicate of ${ofName}: ${(100 * jaccard).toFixed(1)}% of their members are shared`,
+        message:
+          `nearly a duplicate of ${ofName}: Jaccard ${jaccard.toFixed(3)} ` +
+          `(${overlap.shared} of ${overlap.firstSize + overlap.secondSize - overlap.shared} members in both)`,
       });
     }
   }
