@@ -16,7 +16,7 @@ if (!shop) {
   process.exit(64);
 }
 try {
-  const existing = new Set((await shopSegments(shop)).map((segment) => segment.name));
+  const existing = new Set((await shopSegments(shop)).segments.map((segment) => segment.name));
   const created: string[] = [];
   for (const template of SEGMENT_TEMPLATES) {
     if (!template.available || existing.has(template.name)) continue;

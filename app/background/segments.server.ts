@@ -4,26 +4,61 @@ import {
   prismaSegmentedShops,
   prismaSegmentMembershipReader,
 } from "../db/segments/segment-membership-reader.server.js";
+import { prismaSegmentDeletion } from "../db/segments/segment-deletion.server.js";
+import { prismaSegmentOverlap } from "../db/segments/segment-overlap.server.js";
 import { prismaSegmentRepository } from "../db/segments/segment-repository.server.js";
+import { prismaRfmGroupSettings } from "../db/segments/shop-segment-settings.server.js";
 import { env } from "../env.server.js";
-import { listSegments, segmentTreeOf, type ListedSegment } from "../services/segments/segment-catalog.js";
+import {
+  resetRfmGroups,
+  rfmGroupSettings,
+  setRfmGroups,
+  type ChangedRfmGroups,
+  type RfmGroupSettings,
+} from "../services/segments/rfm-group-settings.js";
+import {
+  listSegments,
+  segmentTreeOf,
+  type SegmentListing,
+  type SegmentListingDeps,
+} from "../services/segments/segment-catalog.js";
 import { defineSegment, previewQuery, type DefinedSegment } from "../services/segments/segment-definition.js";
+import {
+  deleteSegment,
+  editSegmentQuery,
+  renameSegment,
+  type DeletedSegment,
+  type EditedSegment,
+} from "../services/segments/segment-editing.js";
 import { evaluateCustomers } from "../services/segments/segment-evaluation.js";
+import { shopSegmentOverlaps, type ShopOverlaps } from "../services/segments/segment-overlaps.js";
 import {
   evaluateAndSnapshot,
   runDueEvaluations,
   type ScheduledEvaluation,
   type SegmentScheduleDeps,
 } from "../services/segments/segment-schedule.js";
-import type { SegmentMember, SegmentMembershipChange, SegmentPreview } from "../services/segments/ports.js";
+import type {
+  RfmGroupSettingsStore,
+  SegmentMember,
+  SegmentMembershipChange,
+  SegmentPreview,
+  SegmentRecord,
+} from "../services/segments/ports.js";
 import { shopTimeZones } from "../services/shop/shop-time-zone.js";
 import { adminClientForShop } from "../shopify/offline-admin.server.js";
+import { retireTagging } from "./tagging.server.js";
 
 /** Segments wired for this process: the worker, the backfill, the daily schedule and the command line use it. */
 const timeZoneOf = shopTimeZones((shop) => adminClientForShop(shop).asAdminGraphql());
 
-function deps(): SegmentScheduleDeps {
+type WiredDeps = SegmentScheduleDeps & SegmentListingDeps & { rfmGroupSettings: RfmGroupSettingsStore };
+
+function deps(): WiredDeps {
   return {
+    overlap: prismaSegmentOverlap(db, env().DATABASE_URL),
+    // The shop's RFM group overrides reach every evaluation through the services (shop-evaluation-settings.ts).
+    rfmGroupSettings: prismaRfmGroupSettings(db),
     segments: prismaSegmentRepository(db),
     evaluation: prismaSegmentEvaluation(db, env().DATABASE_URL),
     membership: prismaSegmentMembershipReader(db),
@@ -68,8 +103,12 @@ export async function previewShopSegment(shop: string, query: string): Promise<S
   return previewQuery(deps(), shop, query, await settingsFor(shop));
 }
 
-export function shopSegments(shop: string): Promise<ListedSegment[]> {
+export function shopSegments(shop: string): Promise<SegmentListing> {
   return listSegments(deps(), shop);
+}
+
+export function shopOverlaps(shop: string): Promise<ShopOverlaps> {
+  return shopSegmentOverlaps(deps(), shop);
 }
 
 export async function segmentMembers(
@@ -83,4 +122,38 @@ export async function segmentMembers(
     membership.history(shop, segmentId, limit),
   ]);
   return { members, history };
+}
+
+export function renameShopSegment(shop: string, segment: string, newName: string): Promise<SegmentRecord> {
+  return renameSegment(deps(), shop, segment, newName, new Date());
+}
+
+export async function editShopSegment(shop: string, segment: string, query: string): Promise<EditedSegment> {
+  segmentTreeOf(query); // a query with errors is refused before Shopify is asked for the shop's time zone
+  return editSegmentQuery(deps(), shop, segment, query, await settingsFor(shop));
+}
+
+/** Deletes the segment; its tag then leaves every customer Cohort gave it to (the next push removes it). */
+export async function deleteShopSegment(shop: string, segment: string): Promise<DeletedSegment> {
+  const deleted = await deleteSegment(
+    { segments: prismaSegmentRepository(db), deletion: prismaSegmentDeletion(db, env().DATABASE_URL) },
+    shop,
+    segment,
+    new Date(),
+  );
+  await retireTagging(shop, deleted.segment.id);
+  return deleted;
+}
+
+export function shopRfmGroups(shop: string): Promise<RfmGroupSettings> {
+  return rfmGroupSettings(deps(), shop);
+}
+
+/** Adjusts the named groups (rules by group name) and re-evaluates the segments that use rfm_group. */
+export async function setShopRfmGroups(shop: string, changes: Record<string, unknown>): Promise<ChangedRfmGroups> {
+  return setRfmGroups(deps(), shop, changes, await settingsFor(shop));
+}
+
+export async function resetShopRfmGroups(shop: string): Promise<ChangedRfmGroups> {
+  return resetRfmGroups(deps(), shop, await settingsFor(shop));
 }

@@ -11,6 +11,7 @@ import type { SegmentRecord } from "../services/segments/ports.js";
 import type { TagAuditRow, TagPushWriter, TagStateStore } from "../services/tagging/ports.js";
 import {
   configureSegmentTagging,
+  retireSegmentTagging,
   untagAll,
   type TaggingChange,
   type TaggingOutcome,
@@ -65,6 +66,10 @@ export function tagHistory(
   filter: { customerId?: string; segmentId?: string; limit: number },
 ): Promise<TagAuditRow[]> {
   return store().auditFor(shop, filter);
+}
+
+export function retireTagging(shop: string, segmentId: string): Promise<number> {
+  return retireSegmentTagging(store(), shop, segmentId, new Date());
 }
 
 export function untagShop(shop: string) {

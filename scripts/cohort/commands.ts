@@ -73,37 +73,89 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "segments",
-    arguments: ["<shop>"],
-    description: "The shop's segments, each with its number of members and its query.",
-    options: {},
+    arguments: ["[overlap|rfm]", "[set|reset]", "<shop>", "[group]", "[rules]"],
+    description:
+      "segments <shop>: the shop's segments, each with its number of members, its query and its warnings (empty, " +
+      "tiny, nearly a duplicate of another; too many segments). segments overlap <shop>: members shared by each " +
+      "pair of segments. segments rfm <shop>: the RFM groups' score ranges. segments rfm set <shop> <group> " +
+      "'<rules json>' (or --recency 4-5 --fm 9-10): the group gets exactly these ranges; '<json>' alone sets " +
+      'several groups at once ({"CHAMPIONS": [...], "LOYAL": [...]}); the groups must still cover every score ' +
+      "once. segments rfm reset <shop>: the defaults. A change re-evaluates the segments that use rfm_group.",
+    options: {
+      recency: { type: "string", value: "min-max", description: "rfm set: the group's recency scores (1-5)" },
+      fm: { type: "string", value: "min-max", description: "rfm set: its frequency+monetary scores (2-10)" },
+    },
     needsConfiguration: true,
-    async run({ positionals }) {
-      const { listSegmentsOf } = await import("./segments.js");
-      return listSegmentsOf(shopDomain(positionals[0]!));
+    async run({ positionals, values }) {
+      const segments = await import("./segments.js");
+      const [first, second, third, fourth] = positionals;
+      const usage = () =>
+        new CliError(
+          "usage: npm run cohort -- segments <shop> | segments overlap <shop> | segments rfm <shop> | " +
+            `segments rfm set <shop> <group> '<rules>' | segments rfm reset <shop> — ${SEE_HELP}`,
+          EXIT.usage,
+        );
+      if (positionals.length === 1) return segments.listSegmentsOf(shopDomain(first!));
+      if (first === "overlap") {
+        if (positionals.length !== 2) throw usage();
+        return segments.overlapOf(shopDomain(second!));
+      }
+      if (first !== "rfm") throw usage();
+      if (positionals.length === 2) return segments.rfmGroupsOf(shopDomain(second!));
+      if (second === "reset" && positionals.length === 3) return segments.resetRfmGroupsOf(shopDomain(third!));
+      if (second === "set" && positionals.length >= 4) {
+        return segments.setRfmGroupsOf(shopDomain(third!), {
+          group: fourth!,
+          rules: positionals[4],
+          recency: values.recency as string | undefined,
+          fm: values.fm as string | undefined,
+        });
+      }
+      throw usage();
     },
   },
   {
     name: "segment",
-    arguments: ["create", "<shop>", "<name>", "[query]"],
+    arguments: ["<create|rename|edit|delete>", "<shop>", "<segment>", "[query or new name]"],
     description:
-      "Save a segment from a query in Shopify's segment syntax (e.g. 'number_of_orders >= 3 AND last_order_date < " +
-      "-90d') or from a template, and give it its members at once. A query with errors is refused with each " +
-      "error's position and a hint; nothing is saved.",
+      "create <shop> <name> '<query>': save a segment from a query in Shopify's segment syntax (e.g. " +
+      "'number_of_orders >= 3 AND last_order_date < -90d') or from a template (--template), and give it its " +
+      "members at once. rename <shop> <segment> <new name>. edit <shop> <segment> '<query>': a new query, " +
+      "re-evaluated at once (changes recorded with cause edit, query-edited). delete <shop> <segment>: every member " +
+      "leaves (cause edit, deleted), then the segment goes. A query with errors is refused with each error's " +
+      "position and a hint; nothing is saved. <segment> is a name or an id.",
     options: {
       template: { type: "string", value: "id", description: "start from a template (see the templates command)" },
       param: { type: "string", value: "name=value", description: "a template's parameter, e.g. countryCode=CA" },
     },
     needsConfiguration: true,
     async run({ positionals, values }) {
-      const [action, shop, name, query] = positionals;
-      if (action !== "create")
-        throw new CliError(`segment: the action is create, not ${action} — ${SEE_HELP}`, EXIT.usage);
-      const { createSegmentOf } = await import("./segments.js");
-      return createSegmentOf(shopDomain(shop!), name!, {
-        query,
-        template: values.template as string | undefined,
-        params: typeof values.param === "string" ? [values.param] : [],
-      });
+      const [action, shop, name, fourth] = positionals;
+      const usage = (shape: string) =>
+        new CliError(`usage: npm run cohort -- segment ${shape} — ${SEE_HELP}`, EXIT.usage);
+      const segments = await import("./segments.js");
+      switch (action) {
+        case "create":
+          return segments.createSegmentOf(shopDomain(shop!), name!, {
+            query: fourth,
+            template: values.template as string | undefined,
+            params: typeof values.param === "string" ? [values.param] : [],
+          });
+        case "rename":
+          if (fourth === undefined) throw usage("rename <shop> <segment> <new name>");
+          return segments.renameSegmentOf(shopDomain(shop!), name!, fourth);
+        case "edit":
+          if (fourth === undefined) throw usage("edit <shop> <segment> '<query>'");
+          return segments.editSegmentOf(shopDomain(shop!), name!, fourth);
+        case "delete":
+          if (fourth !== undefined) throw usage("delete <shop> <segment>");
+          return segments.deleteSegmentOf(shopDomain(shop!), name!);
+        default:
+          throw new CliError(
+            `segment: the action is create, rename, edit or delete, not ${action} — ${SEE_HELP}`,
+            EXIT.usage,
+          );
+      }
     },
   },
   {

@@ -8,7 +8,7 @@ export const EXIT_CODE_MEANINGS: ReadonlyArray<readonly [number, string]> = [
   [EXIT.usage, "usage error: unknown command or option, or a missing argument"],
   [
     EXIT.invalidInput,
-    "invalid input: a segment query with errors, a name already used, an unknown template (nothing saved)",
+    "invalid input: a segment query with errors, a name already used, an unknown segment or template (nothing saved)",
   ],
   [EXIT.configuration, "configuration error: a variable is missing or malformed"],
 ];

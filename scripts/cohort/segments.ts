@@ -1,8 +1,15 @@
 import {
   createShopSegment,
+  deleteShopSegment,
+  editShopSegment,
   evaluateShopSegments,
   previewShopSegment,
+  renameShopSegment,
+  resetShopRfmGroups,
   segmentMembers,
+  setShopRfmGroups,
+  shopOverlaps,
+  shopRfmGroups,
   shopSegments,
 } from "../../app/background/segments.server.js";
 import { disconnectDatabase, isShopKnown } from "../../app/background/shop-status.server.js";
@@ -12,9 +19,21 @@ import {
   segmentTemplate,
   SegmentTemplateError,
 } from "../../app/domain/segments/segment-templates.js";
-import { InvalidSegmentError, SegmentNameTakenError } from "../../app/services/segments/segment-catalog.js";
+import {
+  InvalidSegmentError,
+  SegmentNameTakenError,
+  SegmentNotFoundError,
+} from "../../app/services/segments/segment-catalog.js";
+import { scoreRangeFromText } from "../../app/domain/segments/rfm-group-overrides.js";
+import { InvalidRfmGroupsError, type ChangedRfmGroups } from "../../app/services/segments/rfm-group-settings.js";
 import { CliError, EXIT, unknownShop } from "./exit-codes.js";
-import { formatPreview, formatQueryErrors, formatSegmentList } from "./segments-format.js";
+import {
+  formatOverlaps,
+  formatPreview,
+  formatQueryErrors,
+  formatRfmGroups,
+  formatSegmentList,
+} from "./segments-format.js";
 
 /** Runs a segment command for a shop Cohort knows, turning bad input into one clear message (nothing saved). */
 async function forKnownShop(shop: string, work: () => Promise<void>, query?: string): Promise<number> {
@@ -28,6 +47,8 @@ async function forKnownShop(shop: string, work: () => Promise<void>, query?: str
     }
     if (
       error instanceof SegmentNameTakenError ||
+      error instanceof SegmentNotFoundError ||
+      error instanceof InvalidRfmGroupsError ||
       error instanceof InvalidSegmentError ||
       error instanceof SegmentTemplateError
     ) {
@@ -107,7 +128,7 @@ export function previewSegmentOf(shop: string, query: string): Promise<number> {
 
 export function membersOf(shop: string, segmentName: string, limit: number): Promise<number> {
   return forKnownShop(shop, async () => {
-    const segments = await shopSegments(shop);
+    const { segments } = await shopSegments(shop);
     const segment = segments.find((candidate) => candidate.name === segmentName || candidate.id === segmentName);
     if (!segment) {
       throw new CliError(
@@ -126,4 +147,105 @@ export function membersOf(shop: string, segmentName: string, limit: number): Pro
       );
     }
   });
+}
+
+export function renameSegmentOf(shop: string, segment: string, newName: string): Promise<number> {
+  return forKnownShop(shop, async () => {
+    const renamed = await renameShopSegment(shop, segment, newName);
+    console.log(`Renamed ${segment} to ${renamed.name}`);
+  });
+}
+
+export function editSegmentOf(shop: string, segment: string, query: string): Promise<number> {
+  return forKnownShop(
+    shop,
+    async () => {
+      const { segment: edited, changes } = await editShopSegment(shop, segment, query);
+      console.log(
+        `Edited ${edited.name}: ${edited.query}\n  ${changes.entered.toLocaleString("en-US")} entered, ` +
+          `${changes.exited.toLocaleString("en-US")} left (cause edit query-edited)`,
+      );
+    },
+    query,
+  );
+}
+
+export function deleteSegmentOf(shop: string, segment: string): Promise<number> {
+  return forKnownShop(shop, async () => {
+    const deleted = await deleteShopSegment(shop, segment);
+    console.log(
+      `Deleted ${deleted.segment.name}: ${deleted.exited.toLocaleString("en-US")} members left (cause edit deleted)`,
+    );
+  });
+}
+
+export function rfmGroupsOf(shop: string): Promise<number> {
+  return forKnownShop(shop, async () => console.log(formatRfmGroups(shop, await shopRfmGroups(shop))));
+}
+
+export interface RfmSetOptions {
+  /** A group's name, or a JSON object of groups and their rules. */
+  group: string;
+  /** A JSON rule or array of rules for the group. */
+  rules?: string;
+  recency?: string;
+  fm?: string;
+}
+
+function json(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new CliError(`segments rfm set: not JSON: ${(error as Error).message}`, EXIT.invalidInput);
+  }
+}
+
+/** What `segments rfm set` asks for, by group name. */
+export function rfmChangesOf(options: RfmSetOptions): Record<string, unknown> {
+  const flags = options.recency !== undefined || options.fm !== undefined;
+  if (options.group.trim().startsWith("{")) {
+    if (options.rules !== undefined || flags)
+      throw new CliError("segments rfm set: a JSON object of groups, or a group and its rules, not both", EXIT.usage);
+    const groups = json(options.group);
+    if (typeof groups !== "object" || groups === null || Array.isArray(groups))
+      throw new CliError('segments rfm set: give {"GROUP": [rules], …}', EXIT.invalidInput);
+    return groups as Record<string, unknown>;
+  }
+  if (options.rules !== undefined) {
+    if (flags) throw new CliError("segments rfm set: rules as JSON or as --recency/--fm, not both", EXIT.usage);
+    const rules = json(options.rules);
+    return { [options.group]: Array.isArray(rules) ? rules : [rules] };
+  }
+  if (options.recency === undefined || options.fm === undefined)
+    throw new CliError(
+      "segments rfm set: give the group's rules as JSON, or --recency min-max --fm min-max",
+      EXIT.usage,
+    );
+  const recency = scoreRangeFromText(options.recency);
+  const frequencyMonetary = scoreRangeFromText(options.fm);
+  if (recency === null || frequencyMonetary === null)
+    throw new CliError("segments rfm set: --recency and --fm take a score or a range, e.g. 4-5", EXIT.usage);
+  return { [options.group]: [{ recency, frequencyMonetary }] };
+}
+
+function printChanged(shop: string, changed: ChangedRfmGroups): void {
+  console.log(formatRfmGroups(shop, changed));
+  const { segments, entered, exited } = changed.reevaluated;
+  console.log(
+    `Re-evaluated ${segments} segment${segments === 1 ? "" : "s"} using rfm_group: ${entered} entered, ${exited} left ` +
+      "(cause edit rfm-groups-changed)",
+  );
+}
+
+export function setRfmGroupsOf(shop: string, options: RfmSetOptions): Promise<number> {
+  const changes = rfmChangesOf(options);
+  return forKnownShop(shop, async () => printChanged(shop, await setShopRfmGroups(shop, changes)));
+}
+
+export function resetRfmGroupsOf(shop: string): Promise<number> {
+  return forKnownShop(shop, async () => printChanged(shop, await resetShopRfmGroups(shop)));
+}
+
+export function overlapOf(shop: string): Promise<number> {
+  return forKnownShop(shop, async () => console.log(formatOverlaps(shop, await shopOverlaps(shop))));
 }

@@ -138,6 +138,123 @@ describe("npm run cohort -- segment commands", () => {
     expect(await database.db.segmentSnapshot.count({ where: { shop: SHOP, day: today } })).toBe(2);
   });
 
+  it("given a segment, when it is renamed, edited and deleted from the command line, then each change is made and recorded; a bad query or an unknown segment exits 65 with nothing changed", async () => {
+    const clean = (text: string) => text.replace(/^\[shopify-api\/INFO\].*\n/gm, "");
+    const renamed = await run(["segment", "rename", SHOP, "One-timers", "Single order"]);
+    expect(clean(renamed.stderr)).toBe("");
+    expect(renamed.code).toBe(0);
+    expect(renamed.stdout).toContain("Renamed One-timers to Single order");
+    const taken = await run(["segment", "rename", SHOP, "Single order", "Big spenders"]);
+    expect(taken.code).toBe(65);
+    expect(lines(clean(taken.stderr))).toEqual(['cohort: A segment named "Big spenders" already exists']);
+
+    const edited = await run(["segment", "edit", SHOP, "Single order", "number_of_orders >= 1"]);
+    expect(clean(edited.stderr)).toBe("");
+    expect(edited.code).toBe(0);
+    expect(edited.stdout).toContain("Edited Single order: number_of_orders >= 1\n  1 entered, 0 left");
+    const members = await run(["members", SHOP, "Single order"]);
+    expect(members.stdout).toMatch(/entered\s+customer 1\s+\(edit query-edited\)/);
+
+    const broken = await run(["segment", "edit", SHOP, "Single order", "amount_spnt > 100"]);
+    expect(broken.code).toBe(65);
+    expect(broken.stderr).toContain("invalid segment query (nothing saved)");
+    expect(broken.stderr).toContain("did you mean `amount_spent`?");
+    const kept = await database.db.segment.findFirstOrThrow({ where: { shop: SHOP, name: "Single order" } });
+    expect(kept.query).toBe("number_of_orders >= 1");
+
+    for (const args of [
+      ["segment", "edit", SHOP, "Nobody", "number_of_orders >= 1"],
+      ["segment", "rename", SHOP, "Nobody", "Somebody"],
+      ["segment", "delete", SHOP, "Nobody"],
+    ]) {
+      const unknown = await run(args);
+      expect(unknown.code).toBe(65);
+      expect(lines(clean(unknown.stderr))).toEqual([
+        'cohort: No segment "Nobody" in this shop (segments: Big spenders, Single order)',
+      ]);
+    }
+
+    const deleted = await run(["segment", "delete", SHOP, "Single order"]);
+    expect(clean(deleted.stderr)).toBe("");
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toContain("Deleted Single order: 2 members left (cause edit deleted)");
+    expect(await database.db.segment.count({ where: { shop: SHOP, id: kept.id } })).toBe(0);
+    expect(await database.db.segmentMember.count({ where: { shop: SHOP, segmentId: kept.id } })).toBe(0);
+    expect(await database.db.segmentMembershipEvent.count({ where: { segmentId: kept.id, causeRef: "deleted" } })).toBe(
+      2,
+    );
+    expect((await run(["segment", "remove", SHOP, "Big spenders"])).code).toBe(64);
+  }, 180_000);
+
+  it("given segments, when listed, compared and their RFM groups adjusted from the command line, then warnings, overlaps and the groups are shown and a change re-evaluates the rfm_group segments", async () => {
+    const clean = (text: string) => text.replace(/^\[shopify-api\/INFO\].*\n/gm, "");
+    expect(
+      (await run(["segment", "create", SHOP, "Also big", "amount_spent >= 100 AND number_of_orders >= 2"])).code,
+    ).toBe(0);
+    const listed = await run(["segments", SHOP]);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(
+      /Also big\s+1 members.*\n\s+warning: nearly a duplicate of Big spenders: Jaccard 1\.000/,
+    );
+
+    const overlap = await run(["segments", "overlap", SHOP]);
+    expect(clean(overlap.stderr)).toBe("");
+    expect(overlap.code).toBe(0);
+    expect(overlap.stdout).toContain("Also big & Big spenders: 1 shared (100.0% of 1, 100.0% of 1; Jaccard 1.000)");
+
+    expect((await run(["segment", "create", SHOP, "Champs", "rfm_group = 'CHAMPIONS'"])).code).toBe(0);
+    const before = await database.db.segmentMember.findMany({ where: { shop: SHOP } });
+    const champs = await database.db.segment.findFirstOrThrow({ where: { shop: SHOP, name: "Champs" } });
+    const membersOfChamps = async () =>
+      (
+        await database.db.segmentMember.findMany({
+          where: { shop: SHOP, segmentId: champs.id },
+          orderBy: { customerId: "asc" },
+        })
+      ).map((row) => row.customerId);
+    const defaults = await membersOfChamps();
+    expect(before.length).toBeGreaterThan(0);
+
+    const shown = await run(["segments", "rfm", SHOP]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain("(the defaults)");
+    expect(shown.stdout).toMatch(/CHAMPIONS\s+recency 5, frequency\+monetary 8-10/);
+
+    const overlapping = await run(["segments", "rfm", "set", SHOP, "champions", "--recency", "4-5", "--fm", "8-10"]);
+    expect(overlapping.code).toBe(65);
+    expect(clean(overlapping.stderr)).toContain("recency 4, frequency+monetary 8 is in CHAMPIONS and LOYAL");
+
+    const everyone = {
+      CHAMPIONS: [{ recency: { min: 1, max: 5 }, frequencyMonetary: { min: 2, max: 10 } }],
+      ...Object.fromEntries(
+        [
+          "LOYAL",
+          "ACTIVE",
+          "NEW",
+          "PROMISING",
+          "NEEDS_ATTENTION",
+          "AT_RISK",
+          "ALMOST_LOST",
+          "DORMANT",
+          "PREVIOUSLY_LOYAL",
+        ].map((name) => [name, []]),
+      ),
+    };
+    const set = await run(["segments", "rfm", "set", SHOP, JSON.stringify(everyone)]);
+    expect(clean(set.stderr)).toBe("");
+    expect(set.code).toBe(0);
+    expect(set.stdout).toContain("Re-evaluated 1 segment using rfm_group");
+    expect(set.stdout).toMatch(/LOYAL\s+nobody\s+\(adjusted\)/);
+    expect(await membersOfChamps()).toEqual(["1", "2"]);
+
+    const reset = await run(["segments", "rfm", "reset", SHOP]);
+    expect(reset.code).toBe(0);
+    expect(reset.stdout).toContain("(the defaults)");
+    expect(await membersOfChamps()).toEqual(defaults);
+    expect((await run(["segments", "rfm", "set", SHOP, "vip", "{}"])).code).toBe(65);
+    expect((await run(["segments", "rfm", "set", SHOP, "champions"])).code).toBe(64);
+  }, 240_000);
+
   it("given a shop Cohort never saw, when a segment command runs, then it exits 2", async () => {
     const result = await run(["segments", "nobody"]);
     expect(result.code).toBe(2);

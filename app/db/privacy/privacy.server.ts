@@ -200,6 +200,7 @@ export function prismaPrivacyRepository(db: Database, options: { eraseChunk?: nu
         await tx.segmentMembershipEvent.deleteMany({ where: { shop } });
         await tx.segmentSnapshot.deleteMany({ where: { shop } });
         await tx.shopSegmentThresholds.deleteMany({ where: { shop } });
+        await tx.shopSegmentSettings.deleteMany({ where: { shop } });
         await tx.segment.deleteMany({ where: { shop } });
         await tx.syncState.deleteMany({ where: { shop } });
         await tx.session.deleteMany({ where: { shop } });

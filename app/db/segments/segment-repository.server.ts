@@ -55,5 +55,40 @@ export function prismaSegmentRepository(db: Database): SegmentRepository {
       const groups = await db.segmentMember.groupBy({ by: ["segmentId"], where: { shop }, _count: { _all: true } });
       return new Map(groups.map((group) => [group.segmentId, group._count._all]));
     },
+
+    async get(shop, nameOrId) {
+      const row =
+        (await db.segment.findUnique({ where: { shop_name: { shop, name: nameOrId } } })) ??
+        (await db.segment.findUnique({ where: { shop_id: { shop, id: nameOrId } } }));
+      return row ? record(row) : null;
+    },
+
+    async rename(shop, segmentId, name, now) {
+      const holder = await db.segment.findUnique({ where: { shop_name: { shop, name } }, select: { id: true } });
+      if (holder && holder.id !== segmentId) return "taken";
+      try {
+        const { count } = await db.segment.updateMany({
+          where: { shop, id: segmentId },
+          data: { name, updatedAt: now },
+        });
+        if (count === 0) return "missing";
+      } catch (error) {
+        // Another request took the name between the read and the write.
+        if (isUniqueViolation(error)) return "taken";
+        throw error;
+      }
+      const row = await db.segment.findUnique({ where: { shop_id: { shop, id: segmentId } } });
+      return row ? record(row) : "missing";
+    },
+
+    async replaceQuery(shop, segmentId, definition, now) {
+      const { count } = await db.segment.updateMany({
+        where: { shop, id: segmentId },
+        data: { query: definition.query, tree: JSON.stringify(definition.tree), updatedAt: now },
+      });
+      if (count === 0) return null;
+      const row = await db.segment.findUnique({ where: { shop_id: { shop, id: segmentId } } });
+      return row ? record(row) : null;
+    },
   };
 }

@@ -1,4 +1,5 @@
-import type { RfmGroupDefinitions } from "../../domain/segments/rfm-groups.js";
+import type { RfmGroupDefinitions, RfmGroupOverrides } from "../../domain/segments/rfm-groups.js";
+import type { SegmentPairOverlap } from "../../domain/segments/segment-overlap.js";
 import type { SegmentTree } from "../../domain/segments/segment-tree.js";
 import type { ShopThresholds } from "../../domain/segments/shop-thresholds.js";
 
@@ -35,6 +36,17 @@ export interface SegmentRepository {
   list(shop: string): Promise<SegmentRecord[]>;
   /** Current member counts by segment id (segments without members are absent). */
   sizes(shop: string): Promise<Map<string, number>>;
+  /** The segment of that name, or else of that id; null when the shop has neither. */
+  get(shop: string, nameOrId: string): Promise<SegmentRecord | null>;
+  /** "taken" when another segment of the shop has the name, "missing" when the segment is gone (nothing written). */
+  rename(shop: string, segmentId: string, name: string, now: Date): Promise<SegmentRecord | "taken" | "missing">;
+  /** Saves a new query and its tree (already checked); null when the segment is gone. */
+  replaceQuery(
+    shop: string,
+    segmentId: string,
+    definition: { query: string; tree: SegmentTree },
+    now: Date,
+  ): Promise<SegmentRecord | null>;
 }
 
 /** How a shop's segments are evaluated: what "today" is and how RFM groups are cut. */
@@ -118,4 +130,42 @@ export interface SegmentMembershipReader {
 /** The installed shops that have at least one segment: those the daily evaluation visits. */
 export interface SegmentedShops {
   list(): Promise<string[]>;
+}
+
+/**
+ * Taking a segment away. Its members leave in bounded transactions (each recording their exit events), so a large
+ * segment never holds SQLite's one write lock for long; then the segment row goes.
+ */
+export interface SegmentDeletion {
+  /** Up to `limit` members leave (one exit event each, with `cause`), in one transaction; how many left. */
+  exitMembers(shop: string, segmentId: string, cause: CauseOfChange, now: Date, limit: number): Promise<number>;
+  /**
+   * In one transaction: any members still there leave (as exitMembers, without a limit) and the segment row is
+   * deleted. Returns how many left in this last step; false when there was no segment row.
+   */
+  remove(
+    shop: string,
+    segmentId: string,
+    cause: CauseOfChange,
+    now: Date,
+  ): Promise<{ removed: boolean; exited: number }>;
+}
+
+/** The shop's adjustments of the RFM groups' score ranges (app/domain/segments/rfm-group-overrides.ts). */
+export interface RfmGroupSettingsStore {
+  /** As last saved (validated); {} when the shop keeps the defaults. */
+  rfmGroupOverrides(shop: string): Promise<RfmGroupOverrides>;
+  /** Replaces the shop's overrides ({} to go back to the defaults). */
+  saveRfmGroupOverrides(shop: string, overrides: RfmGroupOverrides, now: Date): Promise<void>;
+}
+
+/** Members segments share, computed in the database; scoped by shop. */
+export interface SegmentOverlapReader {
+  /**
+   * Each pair of the given segments (or of all the shop's) sharing at least one member, with how many: one
+   * statement over SegmentMember. Pairs are in canonical order (segment-overlap.ts pairOf), sorted.
+   */
+  overlaps(shop: string, segmentIds?: readonly string[]): Promise<SegmentPairOverlap[]>;
+  /** The shop's customers (with metrics): the whole a segment's share is of. */
+  population(shop: string): Promise<number>;
 }

@@ -2,13 +2,31 @@ import { parseSegmentQuery } from "../../domain/segments/segment-parser.js";
 import type { SegmentQueryError } from "../../domain/segments/segment-query-error.js";
 import { checkSegmentTree } from "../../domain/segments/segment-tree-check.js";
 import type { SegmentTree } from "../../domain/segments/segment-tree.js";
-import type { NewSegment, SegmentRecord, SegmentRepository } from "./ports.js";
+import { possiblyAlike, segmentOverlaps } from "../../domain/segments/segment-overlap.js";
+import {
+  NEAR_DUPLICATE,
+  segmentWarnings,
+  type SegmentWarning,
+  type ShopSegmentWarning,
+} from "../../domain/segments/segment-warnings.js";
+import type { NewSegment, SegmentOverlapReader, SegmentRecord, SegmentRepository } from "./ports.js";
 
 /** The shop already has a segment of this name; nothing was saved. */
 export class SegmentNameTakenError extends Error {
   constructor(readonly segmentName: string) {
     super(`A segment named "${segmentName}" already exists`);
     this.name = "SegmentNameTakenError";
+  }
+}
+
+/** The shop has no segment of this name or id; nothing was changed. */
+export class SegmentNotFoundError extends Error {
+  constructor(
+    readonly segment: string,
+    readonly known: readonly string[] = [],
+  ) {
+    super(`No segment "${segment}" in this shop (segments: ${known.length > 0 ? known.join(", ") : "none"})`);
+    this.name = "SegmentNotFoundError";
   }
 }
 
@@ -32,6 +50,16 @@ export interface SegmentCatalogDeps {
 
 export interface ListedSegment extends SegmentRecord {
   size: number;
+  warnings: SegmentWarning[];
+}
+
+export interface SegmentListing {
+  segments: ListedSegment[];
+  shopWarnings: ShopSegmentWarning[];
+}
+
+export interface SegmentListingDeps extends SegmentCatalogDeps {
+  overlap: SegmentOverlapReader;
 }
 
 export async function createSegment(
@@ -71,8 +99,29 @@ export function segmentTreeOf(query: string): SegmentTree {
   return parsed.tree;
 }
 
-/** The shop's segments by name, each with its current number of members. */
-export async function listSegments(deps: SegmentCatalogDeps, shop: string): Promise<ListedSegment[]> {
-  const [segments, sizes] = await Promise.all([deps.segments.list(shop), deps.segments.sizes(shop)]);
-  return segments.map((segment) => ({ ...segment, size: sizes.get(segment.id) ?? 0 }));
+/**
+ * The shop's segments by name, each with its current number of members and its warnings (empty, tiny, nearly a
+ * duplicate of another), and the shop's (more segments than it can act on). Kept cheap: sizes are one grouped count,
+ * and the overlap is computed only for the pairs whose sizes allow a Jaccard index of 0.9 (it is at most
+ * min / max size), over those segments only — usually none, and always fresh.
+ */
+export async function listSegments(deps: SegmentListingDeps, shop: string): Promise<SegmentListing> {
+  const [records, sizes, population] = await Promise.all([
+    deps.segments.list(shop),
+    deps.segments.sizes(shop),
+    deps.overlap.population(shop),
+  ]);
+  const sized = records.map((segment) => ({ ...segment, size: sizes.get(segment.id) ?? 0 }));
+  const candidates = possiblyAlike(sized, NEAR_DUPLICATE);
+  const involved = [...new Set(candidates.flatMap((pair) => [pair.first, pair.second]))];
+  const pairs = involved.length === 0 ? [] : await deps.overlap.overlaps(shop, involved);
+  const overlaps = segmentOverlaps(
+    sized.filter((segment) => involved.includes(segment.id)),
+    pairs,
+  );
+  const warnings = segmentWarnings({ segments: sized, population, overlaps });
+  return {
+    segments: sized.map((segment) => ({ ...segment, warnings: warnings.bySegment.get(segment.id) ?? [] })),
+    shopWarnings: warnings.shop,
+  };
 }

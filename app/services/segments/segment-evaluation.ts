@@ -10,8 +10,9 @@ import type {
   SegmentRecord,
   SegmentRepository,
 } from "./ports.js";
+import { withShopSettings, type ShopSettingsDeps } from "./shop-evaluation-settings.js";
 
-export interface SegmentEvaluationDeps {
+export interface SegmentEvaluationDeps extends ShopSettingsDeps {
   segments: SegmentRepository;
   evaluation: SegmentEvaluationStore;
 }
@@ -54,7 +55,8 @@ export async function evaluateShop(
   cause: CauseOfChange,
 ): Promise<ShopEvaluation> {
   const thresholds = await deps.evaluation.refreshThresholds(shop, settings.now);
-  return applyAll(deps, shop, await deps.segments.list(shop), thresholds, settings, cause);
+  const shopSettings = await withShopSettings(deps, shop, settings);
+  return applyAll(deps, shop, await deps.segments.list(shop), thresholds, shopSettings, cause);
 }
 
 /** One segment over every customer (after it was created or edited: cause "edit"), with the stored thresholds. */
@@ -66,7 +68,8 @@ export async function evaluateSegment(
   cause: CauseOfChange,
 ): Promise<MembershipChanges> {
   const thresholds = await thresholdsFor(deps, shop, settings.now);
-  return deps.evaluation.applyMembership(shop, segment, thresholds, settings, cause);
+  const shopSettings = await withShopSettings(deps, shop, settings);
+  return deps.evaluation.applyMembership(shop, segment, thresholds, shopSettings, cause);
 }
 
 /**
@@ -83,7 +86,9 @@ export async function evaluateCustomers(
   if (customerIds.length === 0) return { segments: 0, entered: 0, exited: 0 };
   const thresholds = await thresholdsFor(deps, shop, settings.now);
   const segments = await deps.segments.list(shop);
-  return applyAll(deps, shop, segments, thresholds, settings, { cause: "webhook", causeRef: eventId }, customerIds);
+  const shopSettings = await withShopSettings(deps, shop, settings);
+  const cause: CauseOfChange = { cause: "webhook", causeRef: eventId };
+  return applyAll(deps, shop, segments, thresholds, shopSettings, cause, customerIds);
 }
 
 /** What an unsaved tree would hold now: size, share, revenue, AOV and a sample, nothing written but thresholds. */
@@ -93,7 +98,8 @@ export async function previewSegment(
   tree: SegmentTree,
   settings: EvaluationSettings,
 ): Promise<SegmentPreview> {
-  return deps.evaluation.preview(shop, tree, await thresholdsFor(deps, shop, settings.now), settings);
+  const thresholds = await thresholdsFor(deps, shop, settings.now);
+  return deps.evaluation.preview(shop, tree, thresholds, await withShopSettings(deps, shop, settings));
 }
 
 /** The shop-local date of `now` as YYYY-MM-DD: a snapshot's day. */

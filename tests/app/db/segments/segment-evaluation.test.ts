@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { prismaSegmentEvaluation } from "../../../../app/db/segments/segment-evaluation.server.js";
+import { prismaSegmentOverlap } from "../../../../app/db/segments/segment-overlap.server.js";
 import { prismaSegmentRepository } from "../../../../app/db/segments/segment-repository.server.js";
 import { formatMoney } from "../../../../app/domain/money.js";
 import { segmentMembers } from "../../../../app/domain/segments/segment-reference.js";
@@ -368,7 +369,7 @@ describe.each(await providers())("segment evaluation on %s", (provider) => {
     });
 
     await evaluateShop(deps, SHOP, { now, timeZone: "UTC" }, { cause: "edit", causeRef: null });
-    const listed = await listSegments(deps, SHOP);
+    const listed = (await listSegments({ ...deps, overlap: prismaSegmentOverlap(open.db, open.url) }, SHOP)).segments;
     expect(listed.map((s) => ({ id: s.id, name: s.name, size: s.size, tree: s.tree }))).toEqual([
       { id: repeat.id, name: "Repeat buyers", size: 0, tree: repeat.tree },
       { id: vip.id, name: "VIP", size: 1, tree },

@@ -106,6 +106,7 @@ function rowCounters(db: Database, shop: string): Record<string, () => Promise<n
     SegmentMembershipEvent: () => db.segmentMembershipEvent.count({ where: { shop } }),
     SegmentSnapshot: () => db.segmentSnapshot.count({ where: { shop } }),
     ShopSegmentThresholds: () => db.shopSegmentThresholds.count({ where: { shop } }),
+    ShopSegmentSettings: () => db.shopSegmentSettings.count({ where: { shop } }),
     // The record that a shop/redact came and what was done: kept after the erasure, as its proof.
     ShopRedaction: () => db.shopRedaction.count({ where: { shop } }),
   };
@@ -147,6 +148,7 @@ describe.each(await providers())("privacy topics on %s", (provider) => {
       const settings = { now: new Date(), timeZone: "Europe/Paris" };
       await defineSegment(segments, shop, { name: "Spent anything", query: "amount_spent > 0" }, settings);
       await snapshotSegments(segments, shop, settings);
+      await db.shopSegmentSettings.create({ data: { shop, rfmGroups: "{}", updatedAt: new Date() } });
     }
     return { db, store, privacy: prismaPrivacyRepository(db) };
   }
