@@ -126,6 +126,10 @@ export function prismaPrivacyRepository(db: Database, options: { eraseChunk?: nu
         // Which segments they were in, and when they entered or left, is about them too.
         db.segmentMember.deleteMany({ where: { shop, customerId } }),
         db.segmentMembershipEvent.deleteMany({ where: { shop, customerId } }),
+        // And which tags Cohort gave them, why, and what it still meant to do.
+        db.confirmedCustomerTag.deleteMany({ where: { shop, customerId } }),
+        db.tagPending.deleteMany({ where: { shop, customerId } }),
+        db.tagChange.deleteMany({ where: { shop, customerId } }),
       ]);
     },
 
@@ -186,6 +190,11 @@ export function prismaPrivacyRepository(db: Database, options: { eraseChunk?: nu
           (orderIds) => [db.deletedOrder.deleteMany({ where: { shop, id: { in: orderIds } } })],
         )) &&
         (await chunked(
+          async () =>
+            (await db.tagChange.findMany({ where: { shop }, select: { id: true }, take })).map((row) => String(row.id)),
+          (changeIds) => [db.tagChange.deleteMany({ where: { shop, id: { in: changeIds.map(Number) } } })],
+        )) &&
+        (await chunked(
           async () => ids(await db.webhookEvent.findMany({ where: { shop }, select: { id: true }, take })),
           (eventIds) => [db.webhookEvent.deleteMany({ where: { shop, id: { in: eventIds } } })],
         ));
@@ -201,6 +210,9 @@ export function prismaPrivacyRepository(db: Database, options: { eraseChunk?: nu
         await tx.segmentSnapshot.deleteMany({ where: { shop } });
         await tx.shopSegmentThresholds.deleteMany({ where: { shop } });
         await tx.shopSegmentSettings.deleteMany({ where: { shop } });
+        await tx.tagPending.deleteMany({ where: { shop } });
+        await tx.confirmedCustomerTag.deleteMany({ where: { shop } });
+        await tx.segmentTagging.deleteMany({ where: { shop } });
         await tx.segment.deleteMany({ where: { shop } });
         await tx.syncState.deleteMany({ where: { shop } });
         await tx.session.deleteMany({ where: { shop } });

@@ -107,6 +107,10 @@ function rowCounters(db: Database, shop: string): Record<string, () => Promise<n
     SegmentSnapshot: () => db.segmentSnapshot.count({ where: { shop } }),
     ShopSegmentThresholds: () => db.shopSegmentThresholds.count({ where: { shop } }),
     ShopSegmentSettings: () => db.shopSegmentSettings.count({ where: { shop } }),
+    SegmentTagging: () => db.segmentTagging.count({ where: { shop } }),
+    ConfirmedCustomerTag: () => db.confirmedCustomerTag.count({ where: { shop } }),
+    TagPending: () => db.tagPending.count({ where: { shop } }),
+    TagChange: () => db.tagChange.count({ where: { shop } }),
     // The record that a shop/redact came and what was done: kept after the erasure, as its proof.
     ShopRedaction: () => db.shopRedaction.count({ where: { shop } }),
   };
@@ -149,6 +153,19 @@ describe.each(await providers())("privacy topics on %s", (provider) => {
       await defineSegment(segments, shop, { name: "Spent anything", query: "amount_spent > 0" }, settings);
       await snapshotSegments(segments, shop, settings);
       await db.shopSegmentSettings.create({ data: { shop, rfmGroups: "{}", updatedAt: new Date() } });
+      const at = new Date();
+      await db.segmentTagging.create({
+        data: { shop, segmentId: "s1", tag: "cohort:vip", tagKey: "cohort:vip", state: "on", updatedAt: at },
+      });
+      for (const customerId of ["100", "200"]) {
+        await db.confirmedCustomerTag.create({
+          data: { shop, customerId, tag: "cohort:vip", tagKey: "cohort:vip", origin: "cohort", confirmedAt: at },
+        });
+        await db.tagPending.create({ data: { shop, customerId, markedAt: at, cause: "schedule" } });
+        await db.tagChange.create({
+          data: { shop, customerId, tag: "cohort:vip", action: "add", cause: "schedule", at, result: "applied" },
+        });
+      }
     }
     return { db, store, privacy: prismaPrivacyRepository(db) };
   }
@@ -167,6 +184,10 @@ describe.each(await providers())("privacy topics on %s", (provider) => {
     expect(await db.customerTag.count({ where: { shop: SHOP, customerId: "100" } })).toBe(0);
     expect(await db.customerMetrics.count({ where: { shop: SHOP, customerId: "100" } })).toBe(0);
     expect(await db.customerPurchase.count({ where: { shop: SHOP, customerId: "100" } })).toBe(0);
+    for (const tagRows of [db.confirmedCustomerTag, db.tagPending, db.tagChange] as const) {
+      expect(await (tagRows as typeof db.tagPending).count({ where: { shop: SHOP, customerId: "100" } })).toBe(0);
+      expect(await (tagRows as typeof db.tagPending).count({ where: { shop: SHOP, customerId: "200" } })).toBe(1);
+    }
     const orders = await db.syncedOrder.findMany({ where: { shop: SHOP, id: { in: ["1001", "1002"] } } });
     expect(orders.map((row) => [row.customerId, row.city, row.countryCode])).toEqual([
       [null, null, null],
