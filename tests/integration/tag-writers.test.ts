@@ -202,6 +202,30 @@ describe("DirectTagWriter against the local Shopify", () => {
     expect(await tagsOf(gids[1]!)).toEqual(["cohort:a", "cohort:b", "Merchant VIP"]);
   }, 120_000);
 
+  it("given a Plus shop (1,000 points/s, 20,000 bucket), then the same pacing holds at ten times the rate", async () => {
+    const { admin, gids, traffic } = await shop({ plan: "PLUS", customers: 60 });
+    // 3,000 writes over 60 customers: 30,000 points, one and a half buckets.
+    const changes: TagChange[] = Array.from({ length: 3000 }, (_, index) => ({
+      customerGid: gids[index % gids.length]!,
+      add: [`cohort:p${index % 7}`],
+      remove: [],
+    }));
+    const started = simulatedMs;
+    const outcomes = await new DirectTagWriter(admin).write(changes);
+    const seconds = (simulatedMs - started) / 1000;
+    const { restoreRate, maximumAvailable } = admin.throttleStatus!;
+    const steadyShare = (traffic.points - maximumAvailable) / seconds / restoreRate;
+    console.log(
+      `[tag-writers] direct on Plus: ${changes.length} writes, ${traffic.requests} requests, ${traffic.points} points, ` +
+        `${seconds.toFixed(1)} s simulated, steady state ${(steadyShare * 100).toFixed(1)}% of ${restoreRate} points/s, ` +
+        `THROTTLED ${traffic.throttled}`,
+    );
+    expect(statuses(outcomes).every((status) => status === "applied")).toBe(true);
+    expect(restoreRate).toBe(1000);
+    expect(traffic.throttled).toBe(0);
+    expect(steadyShare).toBeGreaterThanOrEqual(0.9);
+  }, 120_000);
+
   it("given Shopify answers 503 twice, then the client retries with backoff and the writes are applied once", async () => {
     const { admin, gids, traffic, tagsOf } = await shop({ customers: 1, failFirst: 2 });
     const outcomes = await new DirectTagWriter(admin).write([

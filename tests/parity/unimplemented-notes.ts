@@ -12,13 +12,6 @@ export interface UnimplementedNote {
 /** The capture domains of the API surface Cohort calls (tags are filed under products). */
 export const DOMAINS_COHORT_USES = ["bulk-operations", "customers", "orders", "products"] as const;
 
-/** Bulk mutation scenarios whose replay needs the upload step the harness does not perform yet. */
-const NEEDS_UPLOAD_STEP =
-  "The local Shopify implements staged uploads and bulk mutations (tests/shopify-emulator/bulk/mutation.test.ts " +
-  "covers this branch: validation, concurrency, empty file, created status and results); the replay harness does " +
-  "not yet perform the spec's `proxyUpload` step (POST/PUT of the captured body to the staged target) or fetch " +
-  "the result file (`proxyHttpRequest`). Add those two steps to tests/parity/replay.ts to replay it.";
-
 export const UNIMPLEMENTED_NOTES: Readonly<Record<string, UnimplementedNote>> = {
   "bulk-operation-cold-catalog-hydration": {
     kind: "not needed",
@@ -36,11 +29,14 @@ export const UNIMPLEMENTED_NOTES: Readonly<Record<string, UnimplementedNote>> = 
       "Its setup creates products and media (productCreate, productCreateMedia, productVariantsBulkUpdate) and its " +
       "target is a nested product export: none of it is Cohort's API surface.",
   },
-  "bulk-operation-run-mutation-client-identifier-validation": { kind: "later", why: NEEDS_UPLOAD_STEP },
-  "bulk-operation-run-mutation-concurrency-limit": { kind: "later", why: NEEDS_UPLOAD_STEP },
-  "bulk-operation-run-mutation-created-status": { kind: "later", why: NEEDS_UPLOAD_STEP },
-  "bulk-operation-run-mutation-empty-file": { kind: "later", why: NEEDS_UPLOAD_STEP },
-  "bulk-operation-run-mutation-operation-in-progress": { kind: "later", why: NEEDS_UPLOAD_STEP },
+  "bulk-operation-run-mutation-created-status": {
+    kind: "not needed",
+    why:
+      "Its bulk mutation is productCreate, which the local Shopify does not resolve (Cohort never creates products), " +
+      "and its result-row target needs the harness to fetch result files (`proxyHttpRequest`). The same path with " +
+      "tagsAdd/tagsRemove (CREATED, counts, result rows with __lineNumber) is covered by " +
+      "tests/shopify-emulator/bulk/mutation.test.ts and tests/integration/tag-writers.test.ts.",
+  },
   "bulk-operation-run-query-created-status": {
     kind: "later",
     why:

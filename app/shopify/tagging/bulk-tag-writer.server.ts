@@ -116,13 +116,11 @@ export class BulkTagWriter implements BulkTagWriterPort {
           outcomes = await this.runFile(operation, file, changes, options.signal);
           started = true;
         } catch (error) {
-          // Nothing ran yet: the caller pushes the whole set later. Once something ran, report the rest failed.
-          if (!started || !(error instanceof BulkTagBusyError)) throw error;
-          outcomes = file.map((line) => ({
-            status: "failed",
-            change: changes[line.changeIndex]!,
-            message: error.message,
-          }));
+          // Nothing ran yet: the caller pushes the whole set later (BulkTagBusyError: later or directly). Once a
+          // file ran, its outcomes stand and this file's lines are reported failed (safe to push again).
+          if (!started || options.signal?.aborted) throw error;
+          const message = error instanceof Error ? error.message : String(error);
+          outcomes = file.map((line) => ({ status: "failed", change: changes[line.changeIndex]!, message }));
         }
         file.forEach((line, index) => parts[line.changeIndex]!.push(outcomes[index]!));
       }

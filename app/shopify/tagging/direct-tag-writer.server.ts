@@ -147,6 +147,8 @@ export class DirectTagWriter implements TagWriter {
         return alone;
       }
       const write = batch[0]!;
+      const transient = answer.errors.some((error) => error.extensions?.code === "INTERNAL_SERVER_ERROR");
+      if (transient) return [{ status: "failed", change: changes[write.changeIndex]!, message: general.join("; ") }];
       return [
         {
           status: "rejected",

@@ -240,3 +240,30 @@ describe("AdminClient", () => {
     expect(transport.sent).toHaveLength(7);
   });
 });
+
+describe("AdminClient.executeRaw", () => {
+  it("given a partial answer, then the errors come back beside the data instead of being thrown", async () => {
+    const partial = new Response(
+      JSON.stringify({
+        data: { t0: { userErrors: [] }, t1: null },
+        errors: [{ message: "invalid id", path: ["t1"], extensions: { code: "RESOURCE_NOT_FOUND" } }],
+        extensions: cost(20, 20, 1980),
+      }),
+      { headers: { "content-type": "application/json" } },
+    );
+    const { admin } = client([partial]);
+    const answer = await admin.executeRaw<Record<string, unknown>>("mutation { t0: a t1: b }");
+    expect(answer.data).toEqual({ t0: { userErrors: [] }, t1: null });
+    expect(answer.errors).toEqual([
+      { message: "invalid id", path: ["t1"], extensions: { code: "RESOURCE_NOT_FOUND" } },
+    ]);
+    expect(answer.cost?.requestedQueryCost).toBe(20);
+  });
+
+  it("given THROTTLED, then it is still retried after the bucket refills", async () => {
+    const { admin, clock } = client([throttled(0), ok({ t0: { userErrors: [] } })]);
+    const answer = await admin.executeRaw("mutation { t0: a }", undefined, { expectedCost: 100 });
+    expect(answer.errors).toEqual([]);
+    expect(clock.sleeps.some((ms) => ms >= 1000)).toBe(true);
+  });
+});

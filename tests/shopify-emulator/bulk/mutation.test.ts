@@ -436,6 +436,19 @@ describe("running a bulk tagsAdd / tagsRemove", () => {
       .map((hook) => (JSON.parse(hook.body) as { admin_graphql_api_id: string }).admin_graphql_api_id);
     expect(updates.length).toBeGreaterThan(0);
     expect(ids).toEqual([changed]);
+
+    // The direct mutation announces the same way: one customers/update for a change, none for a no-op.
+    harness.received.length = 0;
+    await gql(TAGS_ADD, { id: unchanged, tags: ["already"] });
+    await gql(TAGS_ADD, { id: unchanged, tags: ["direct"] });
+    await until(async () => harness.received.find((hook) => hook.topic === "customers/update") ?? null);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const direct = harness.received
+      .filter((hook) => hook.topic === "customers/update")
+      .map((hook) => JSON.parse(hook.body) as { admin_graphql_api_id: string });
+    expect(direct.map((hook) => hook.admin_graphql_api_id)).toEqual([unchanged]);
+    // As on Shopify since 2025-01, the customer webhook carries no `tags`: a reader must fetch them.
+    expect(direct[0]).not.toHaveProperty("tags");
   });
 });
 

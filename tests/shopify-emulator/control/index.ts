@@ -26,7 +26,7 @@ import { parseGid } from "../store/types.js";
 import { COMPLIANCE_TOPICS, orderIdsOfCustomer, type WebhookDispatcher } from "../webhooks/dispatcher.js";
 import { compliancePayload, type JsonObject } from "../webhooks/payloads.js";
 import { failNextBulkOperation, setBulkOperationDelay } from "../bulk/runner.js";
-import { delayNextBulkMutation, failNextBulkMutation } from "../bulk/mutation-runner.js";
+import { delayNextBulkMutation, failNextBulkMutation, resetBulkMutationKnobs } from "../bulk/mutation-runner.js";
 
 export const CONTROL_PREFIX = "/_emulator";
 
@@ -387,6 +387,7 @@ export function registerControl(router: Router, ctx: EmulatorContext, webhooks: 
   route("POST", "/reset", () => {
     store.reset();
     webhooks.resetState();
+    resetBulkMutationKnobs();
     return { ok: true };
   });
 
