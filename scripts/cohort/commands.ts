@@ -262,7 +262,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: "why",
-    arguments: ["<shop>", "<customer>"],
+    arguments: ["<shop>", "[customer]"],
     description:
       "Why a customer carries (or lost) each Cohort tag: every tag change with its segment, the rule at the time, " +
       "its cause (webhook event, schedule, edit, manual run) and Shopify's answer. --segment lists a segment's instead.",
@@ -277,7 +277,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       const { whyOf, segmentTagHistoryOf } = await import("./tags.js");
       const shop = shopDomain(positionals[0]!);
       if (typeof values.segment === "string") return segmentTagHistoryOf(shop, values.segment, limit);
-      return whyOf(shop, positionals[1]!, limit);
+      if (positionals[1] === undefined) throw new CliError("why: name a customer, or --segment <segment>", EXIT.usage);
+      return whyOf(shop, positionals[1], limit);
     },
   },
   {
