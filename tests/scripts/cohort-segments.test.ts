@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prismaSyncStore } from "../../app/db/sync/sync-store.server.js";
-import { EmulatorClient } from "../shopify-emulator/client.js";
-import { startEmulator, type RunningEmulator } from "../shopify-emulator/server.js";
-import { EmulatorStore } from "../shopify-emulator/store/store.js";
-import { localEmulatorConfig } from "../../scripts/local-shopify.js";
 import { customerSnapshot, orderSnapshot, randomSource } from "../app/db/sync/sync-store-fixtures.js";
+import type { RunningEmulator } from "../shopify-emulator/server.js";
+import { installedCliShop } from "./cohort-cli-shop.js";
 import { migratedDatabases, type MigratedDatabase } from "../helpers/migrated-databases.js";
 import { cohort, lines, stackLines, VALID_ENV, workDirectory } from "./cohort-cli-harness.js";
 
@@ -22,33 +20,9 @@ describe("npm run cohort -- segment commands", () => {
   const run = (args: string[]) => cohort(args, { cwd: workDirectory(), env });
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      store: new EmulatorStore(),
-      config: {
-        ...localEmulatorConfig("http://127.0.0.1:9"),
-        app: {
-          ...localEmulatorConfig("http://127.0.0.1:9").app,
-          apiKey: VALID_ENV.SHOPIFY_API_KEY,
-          apiSecret: VALID_ENV.SHOPIFY_API_SECRET,
-        },
-      },
-    });
-    const control = new EmulatorClient(emulator.url);
-    await control.createShop({ domain: SHOP, name: "Segments CLI", ianaTimezone: "Asia/Tokyo" });
-    const installed = await control.install(SHOP);
     database = await migratedDatabase("sqlite");
     const { db, url } = database;
-    await db.shop.create({ data: { domain: SHOP, scopes: VALID_ENV.SCOPES } });
-    await db.session.create({
-      data: {
-        id: `offline_${SHOP}`,
-        shop: SHOP,
-        state: "",
-        isOnline: false,
-        scope: VALID_ENV.SCOPES,
-        accessToken: installed.accessToken,
-      },
-    });
+    ({ emulator } = await installedCliShop(db, { domain: SHOP, name: "Segments CLI", ianaTimezone: "Asia/Tokyo" }));
     const random = randomSource(3);
     const store = prismaSyncStore(db, url);
     await store.upsertCustomers(

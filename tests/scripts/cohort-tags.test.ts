@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prismaSyncStore } from "../../app/db/sync/sync-store.server.js";
-import { EmulatorClient } from "../shopify-emulator/client.js";
-import { startEmulator, type RunningEmulator } from "../shopify-emulator/server.js";
-import { EmulatorStore } from "../shopify-emulator/store/store.js";
-import { localEmulatorConfig } from "../../scripts/local-shopify.js";
 import { customerSnapshot, orderSnapshot, randomSource } from "../app/db/sync/sync-store-fixtures.js";
+import type { EmulatorClient } from "../shopify-emulator/client.js";
+import type { RunningEmulator } from "../shopify-emulator/server.js";
+import { installedCliShop } from "./cohort-cli-shop.js";
 import { migratedDatabases, type MigratedDatabase } from "../helpers/migrated-databases.js";
 import { cohort, VALID_ENV, workDirectory } from "./cohort-cli-harness.js";
 
@@ -26,39 +25,19 @@ describe("npm run cohort -- tag commands", () => {
   const tagsOf = async (id: string) => (await control.getCustomer(SHOP, Number(id))).tags;
 
   beforeAll(async () => {
-    emulator = await startEmulator({
-      store: new EmulatorStore(),
-      config: {
-        ...localEmulatorConfig("http://127.0.0.1:9"),
-        app: {
-          ...localEmulatorConfig("http://127.0.0.1:9").app,
-          apiKey: VALID_ENV.SHOPIFY_API_KEY,
-          apiSecret: VALID_ENV.SHOPIFY_API_SECRET,
-        },
-      },
-    });
-    control = new EmulatorClient(emulator.url);
-    await control.createShop({ domain: SHOP, name: "Tags CLI", ianaTimezone: "Europe/Paris" });
-    const installed = await control.install(SHOP);
+    database = await migratedDatabase("sqlite");
+    const { db, url } = database;
+    ({ emulator, control } = await installedCliShop(db, {
+      domain: SHOP,
+      name: "Tags CLI",
+      ianaTimezone: "Europe/Paris",
+    }));
     const made = [
       await control.createCustomer(SHOP, { email: "a@example.com", tags: ["wholesale"] }),
       await control.createCustomer(SHOP, { email: "b@example.com", tags: ["COHORT:BIG-SPENDERS"] }),
       await control.createCustomer(SHOP, { email: "c@example.com", tags: [] }),
     ];
     ids = made.map((c) => String(c.id));
-    database = await migratedDatabase("sqlite");
-    const { db, url } = database;
-    await db.shop.create({ data: { domain: SHOP, scopes: VALID_ENV.SCOPES } });
-    await db.session.create({
-      data: {
-        id: `offline_${SHOP}`,
-        shop: SHOP,
-        state: "",
-        isOnline: false,
-        scope: VALID_ENV.SCOPES,
-        accessToken: installed.accessToken,
-      },
-    });
     const random = randomSource(5);
     const store = prismaSyncStore(db, url);
     await store.upsertCustomers(
