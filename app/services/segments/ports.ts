@@ -84,6 +84,15 @@ export interface SegmentEvaluationStore {
     cause: CauseOfChange,
     customerIds?: readonly string[],
   ): Promise<MembershipChanges>;
+  /** applyMembership of several segments at once: each customer is read once for all of them. */
+  applyMemberships(
+    shop: string,
+    segments: ReadonlyArray<Pick<SegmentRecord, "id" | "tree">>,
+    thresholds: ShopThresholds,
+    settings: EvaluationSettings,
+    cause: CauseOfChange,
+    customerIds?: readonly string[],
+  ): Promise<MembershipChanges>;
   preview(
     shop: string,
     tree: SegmentTree,
