@@ -6,7 +6,12 @@ import {
 } from "../db/segments/segment-membership-reader.server.js";
 import { prismaSegmentRepository } from "../db/segments/segment-repository.server.js";
 import { env } from "../env.server.js";
-import { listSegments, segmentTreeOf, type ListedSegment } from "../services/segments/segment-catalog.js";
+import {
+  listSegments,
+  segmentBufferOf,
+  segmentTreeOf,
+  type ListedSegment,
+} from "../services/segments/segment-catalog.js";
 import { defineSegment, previewQuery, type DefinedSegment } from "../services/segments/segment-definition.js";
 import { evaluateCustomers } from "../services/segments/segment-evaluation.js";
 import {
@@ -58,9 +63,15 @@ export function runDueSegmentEvaluations(
   return runDueEvaluations(deps(), new Date(), onError);
 }
 
-export async function createShopSegment(shop: string, name: string, query: string): Promise<DefinedSegment> {
+export async function createShopSegment(
+  shop: string,
+  name: string,
+  query: string,
+  buffer: { stayWhile?: string; leaveAfterDays?: number } = {},
+): Promise<DefinedSegment> {
   segmentTreeOf(query); // a query with errors is refused before Shopify is asked for the shop's time zone
-  return defineSegment(deps(), shop, { name, query }, await settingsFor(shop));
+  const stored = segmentBufferOf(buffer);
+  return defineSegment(deps(), shop, { name, query, buffer: stored }, await settingsFor(shop));
 }
 
 export async function previewShopSegment(shop: string, query: string): Promise<SegmentPreview> {

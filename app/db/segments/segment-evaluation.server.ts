@@ -1,4 +1,5 @@
 import { formatMoney } from "../../domain/money.js";
+import { leaveCutoff, parseSegmentBuffer, type SegmentBuffer } from "../../domain/segments/segment-buffer.js";
 import type { SegmentTree } from "../../domain/segments/segment-tree.js";
 import type { ShopThresholds } from "../../domain/segments/shop-thresholds.js";
 import type {
@@ -6,8 +7,8 @@ import type {
   EvaluationSettings,
   MembershipChanges,
   SegmentEvaluationStore,
+  EvaluatedSegment,
   SegmentPreview,
-  SegmentRecord,
 } from "../../services/segments/ports.js";
 import type { Database } from "../client.server.js";
 import { bigintFromRow, Parameters, segmentDialectFor, type BoundValue } from "./segment-dialect.server.js";
@@ -27,7 +28,32 @@ const TRANSACTION = { maxWait: 10_000, timeout: 30_000 };
 const SAMPLE_SIZE = 10;
 const SEGMENT_INPUT_TABLES = ["CustomerMetrics", "CustomerTag", "CustomerPurchase", "SegmentMember"];
 
-type EvaluatedSegment = Pick<SegmentRecord, "id" | "tree">;
+interface PlannedSegment {
+  id: string;
+  tree: SegmentTree;
+  buffer: SegmentBuffer | null;
+}
+
+/** One customer's membership words over a pass of segments (bit i: segment i). */
+interface MembershipWords {
+  desired: bigint;
+  stay: bigint;
+  current: bigint;
+  outside: bigint;
+  expired: bigint;
+}
+
+/** Whether any segment's membership, or its outsideSince, would change (the CHANGE rule of the SQL, in TypeScript). */
+function mayChange(words: MembershipWords, segments: readonly PlannedSegment[]): boolean {
+  return segments.some((segment, index) => {
+    const bit = 1n << BigInt(index);
+    const has = (word: bigint) => (word & bit) !== 0n;
+    if (!has(words.current)) return has(words.desired);
+    if (has(words.desired | words.stay)) return has(words.outside);
+    const hold = (segment.buffer?.leaveAfterDays ?? 0) > 0;
+    return !hold || has(words.expired) || !has(words.outside);
+  });
+}
 
 /** Segments evaluated together: their membership of one customer fits in one 63-bit integer. */
 const SEGMENTS_PER_PASS = 62;
@@ -42,9 +68,10 @@ function add(total: MembershipChanges, changes: MembershipChanges): void {
   total.exited += changes.exited;
 }
 
-function countsOf(rows: ReadonlyArray<{ change: string; n: unknown }>): MembershipChanges {
-  const count = (change: string) => Number(rows.find((row) => row.change === change)?.n ?? 0);
-  return { entered: count("enter"), exited: count("exit") };
+function countsOf(rows: ReadonlyArray<{ change: string; n: unknown }>): MembershipChanges & { marked: number } {
+  const count = (...changes: string[]) =>
+    rows.filter((row) => changes.includes(row.change)).reduce((sum, row) => sum + Number(row.n), 0);
+  return { entered: count("enter"), exited: count("exit"), marked: count("mark", "clear", "marked") };
 }
 
 /** Which customers one diff covers: an id list, or ids in [from, before) (either bound open when null). */
@@ -127,51 +154,90 @@ export function prismaSegmentEvaluation(
   }
 
   /**
-   * The segments as SQL rows, each with its bit (1 << position; a literal computed here, never user text), for
-   * joining membership words back to segment ids.
+   * The segments as SQL rows, each with its bit (1 << position; a literal computed here, never user text), whether
+   * its buffer holds members outside for some days ("hold") and the instant at or before which a member outside
+   * since then has served them ("cutoff"), for joining membership words back to segment ids.
    */
-  function segmentRows(p: Parameters, segments: readonly EvaluatedSegment[]): string {
+  function segmentRows(p: Parameters, segments: readonly PlannedSegment[], now: Date): string {
     return segments
-      .map((segment, index) => `SELECT ${bitOf(index)} AS "bit", ${p.text(segment.id)} AS "segmentId"`)
+      .map((segment, index) => {
+        const days = segment.buffer?.leaveAfterDays ?? 0;
+        return `SELECT ${bitOf(index)} AS "bit", ${p.text(segment.id)} AS "segmentId", ${days > 0 ? 1 : 0} AS "hold",
+          ${p.instant(leaveCutoff(now, days).toISOString())} AS "cutoff"`;
+      })
       .join(" UNION ALL ");
   }
 
-  /** An integer with the bit of every segment whose tree the customer `m` matches: every segment in one pass. */
-  function desiredWord(p: Parameters, segments: readonly EvaluatedSegment[], context: SegmentSqlContext): string {
-    return segments
-      .map(
-        (segment, index) =>
-          `CASE WHEN ${compileSegmentPredicate(segment.tree, context, p)} THEN ${bitOf(index)} ELSE 0 END`,
-      )
-      .join(" + ");
+  /** An integer with the bit of every segment whose `rule` the customer `m` matches: every segment in one pass. */
+  function word(
+    p: Parameters,
+    segments: readonly PlannedSegment[],
+    context: SegmentSqlContext,
+    rule: (segment: PlannedSegment) => SegmentTree | undefined,
+  ): string {
+    const parts = segments.flatMap((segment, index) => {
+      const tree = rule(segment);
+      return tree === undefined
+        ? []
+        : [`CASE WHEN ${compileSegmentPredicate(tree, context, p)} THEN ${bitOf(index)} ELSE 0 END`];
+    });
+    return parts.length === 0 ? "0" : parts.join(" + ");
   }
 
-  /** The scope's customers with their desired word (a SELECT of "customerId", "desired"). */
+  /**
+   * The scope's customers with the segments whose entry rule they match ("desired") and whose stay rule they match
+   * ("stay", buffered segments only): a SELECT of "customerId", "desired", "stay".
+   */
   function desiredSelect(
     p: Parameters,
     shop: string,
-    segments: readonly EvaluatedSegment[],
+    segments: readonly PlannedSegment[],
     context: SegmentSqlContext,
     scope: Scope,
   ): string {
     // In text order: SQLite's ? are numbered as they appear.
-    const word = desiredWord(p, segments, scoped(context, shop, scope));
-    return `SELECT m."customerId", ${word} AS "desired"
+    const within = scoped(context, shop, scope);
+    const desired = word(p, segments, within, (segment) => segment.tree);
+    const stay = word(p, segments, within, (segment) => segment.buffer?.stayWhile?.tree);
+    return `SELECT m."customerId", ${desired} AS "desired", ${stay} AS "stay"
       FROM ${T("CustomerMetrics")} m WHERE m."shop" = ${p.text(shop)}${scopeFilter(p, 'm."customerId"', scope)}`;
   }
 
   /**
-   * The scope's members of these segments as one word per customer (a SELECT of "customerId", "current"): found
-   * through SegmentMember's (shop, segmentId, customerId) key, one range or lookup per segment. CROSS JOIN keeps
-   * the segments the outer loop on SQLite, whatever SegmentMember's statistics say (PostgreSQL plans it freely).
+   * The scope's members of these segments as words per customer (a SELECT of "customerId", "current", "outside",
+   * "expired": members, those outside since some time, those whose days outside are served), found through
+   * SegmentMember's (shop, segmentId, customerId) key, one range or lookup per segment. CROSS JOIN keeps the
+   * segments the outer loop on SQLite, whatever SegmentMember's statistics say (PostgreSQL plans it freely).
    */
-  function currentSelect(p: Parameters, shop: string, segments: readonly EvaluatedSegment[], scope: Scope): string {
-    const segs = segmentRows(p, segments);
-    return `SELECT sm."customerId", SUM(s."bit") AS "current"
+  function currentSelect(
+    p: Parameters,
+    shop: string,
+    segments: readonly PlannedSegment[],
+    context: SegmentSqlContext,
+    scope: Scope,
+  ): string {
+    const segs = segmentRows(p, segments, context.now);
+    return `SELECT sm."customerId", SUM(s."bit") AS "current",
+        SUM(CASE WHEN sm."outsideSince" IS NOT NULL THEN s."bit" ELSE 0 END) AS "outside",
+        SUM(CASE WHEN sm."outsideSince" <= s."cutoff" THEN s."bit" ELSE 0 END) AS "expired"
       FROM (${segs}) s CROSS JOIN ${T("SegmentMember")} sm
       WHERE sm."shop" = ${p.text(shop)} AND sm."segmentId" = s."segmentId"${scopeFilter(p, 'sm."customerId"', scope)}
       GROUP BY sm."customerId"`;
   }
+
+  /**
+   * What happens to customer `w`'s membership of segment `s` (segment-buffer.ts's nextMembership over the words):
+   * 'enter', 'exit', 'mark' (a member steps outside and is held: outsideSince = now), 'clear' (a held member is
+   * back inside: outsideSince = NULL), or NULL.
+   */
+  const CHANGE = `CASE
+      WHEN (w."current" & s."bit") = 0 THEN CASE WHEN (w."desired" & s."bit") <> 0 THEN 'enter' END
+      WHEN ((w."desired" | w."stay") & s."bit") <> 0 THEN CASE WHEN (w."outside" & s."bit") <> 0 THEN 'clear' END
+      WHEN s."hold" = 0 OR (w."expired" & s."bit") <> 0 THEN 'exit'
+      WHEN (w."outside" & s."bit") = 0 THEN 'mark'
+    END`;
+  /** Customers who may change: no change is possible where the entry word equals membership and none is held. */
+  const MAY_CHANGE = `(w."desired" <> w."current" OR w."outside" <> 0)`;
 
   const eventColumns = `("shop", "segmentId", "customerId", "change", "at", "cause", "causeRef")`;
   const eventValues = (p: Parameters, shop: string, context: SegmentSqlContext, cause: CauseOfChange) =>
@@ -180,13 +246,14 @@ export function prismaSegmentEvaluation(
 
   /**
    * PostgreSQL: one statement per scope reads every segment's membership in one scan of the metrics and one of the
-   * members, and only for customers whose words differ inserts who entered, deletes who left and records the
-   * events from what the changes themselves return: a concurrent evaluation of the same customers (a webhook
-   * during the schedule) waits on the row, then finds nothing left to do, so each change is recorded once.
+   * members, and only for customers who may change inserts who entered, deletes who left, marks and clears the
+   * held, and records the events from what the changes themselves return: a concurrent evaluation of the same
+   * customers (a webhook during the schedule) waits on the row, then finds nothing left to do, so each change is
+   * recorded once.
    */
   async function diffPostgres(
     shop: string,
-    segments: readonly EvaluatedSegment[],
+    segments: readonly PlannedSegment[],
     context: SegmentSqlContext,
     cause: CauseOfChange,
     scope: Scope,
@@ -194,19 +261,21 @@ export function prismaSegmentEvaluation(
     const rows = await query<{ change: string; n: unknown }>(
       db,
       statement(
-        (p) => `WITH segs AS (${segmentRows(p, segments)}),
+        (p) => `WITH segs AS (${segmentRows(p, segments, context.now)}),
           wanted AS MATERIALIZED (${desiredSelect(p, shop, segments, context, scope)}),
-          held AS MATERIALIZED (${currentSelect(p, shop, segments, scope)}),
-          differing AS (
+          held AS MATERIALIZED (${currentSelect(p, shop, segments, context, scope)}),
+          words AS (
             SELECT COALESCE(d."customerId", c."customerId") AS "customerId",
-              COALESCE(d."desired", 0) AS "desired", COALESCE(c."current", 0) AS "current"
+              COALESCE(d."desired", 0) AS "desired", COALESCE(d."stay", 0) AS "stay",
+              COALESCE(c."current", 0) AS "current", COALESCE(c."outside", 0) AS "outside",
+              COALESCE(c."expired", 0) AS "expired"
             FROM wanted d FULL JOIN held c ON c."customerId" = d."customerId"
-            WHERE COALESCE(d."desired", 0) <> COALESCE(c."current", 0)
           ),
           changing AS MATERIALIZED (
-            SELECT s."segmentId", x."customerId",
-              CASE WHEN (x."desired" & s."bit") <> 0 THEN 'enter' ELSE 'exit' END AS "change"
-            FROM differing x JOIN segs s ON (x."desired" & s."bit") <> (x."current" & s."bit")
+            SELECT x."segmentId", x."customerId", x."change" FROM (
+              SELECT s."segmentId", w."customerId", ${CHANGE} AS "change"
+              FROM words w CROSS JOIN segs s WHERE ${MAY_CHANGE}
+            ) x WHERE x."change" IS NOT NULL
           ),
           entered AS (
             INSERT INTO ${T("SegmentMember")} ("shop", "segmentId", "customerId", "enteredAt")
@@ -220,6 +289,14 @@ export function prismaSegmentEvaluation(
               AND sm."segmentId" = c."segmentId" AND sm."customerId" = c."customerId"
             RETURNING sm."segmentId", sm."customerId"
           ),
+          marked AS (
+            UPDATE ${T("SegmentMember")} AS sm
+            SET "outsideSince" = CASE WHEN c."change" = 'mark' THEN ${p.instant(context.now.toISOString())} END
+            FROM changing c
+            WHERE sm."shop" = ${p.text(shop)} AND c."change" IN ('mark', 'clear')
+              AND sm."segmentId" = c."segmentId" AND sm."customerId" = c."customerId"
+            RETURNING sm."segmentId"
+          ),
           changes AS (
             SELECT e."segmentId", e."customerId", 'enter' AS "change" FROM entered e
             UNION ALL SELECT x."segmentId", x."customerId", 'exit' AS "change" FROM exited x
@@ -228,7 +305,8 @@ export function prismaSegmentEvaluation(
             INSERT INTO ${T("SegmentMembershipEvent")} ${eventColumns}
             SELECT ${eventValues(p, shop, context, cause)} FROM changes c RETURNING "change"
           )
-          SELECT "change", COUNT(*) AS n FROM events GROUP BY "change"`,
+          SELECT "change", COUNT(*) AS n FROM events GROUP BY "change"
+          UNION ALL SELECT 'marked', COUNT(*) FROM marked`,
       ),
     );
     return countsOf(rows);
@@ -237,12 +315,12 @@ export function prismaSegmentEvaluation(
   /**
    * SQLite: within one short transaction (its write lock taken first, so the reads are those the writes act on),
    * every segment's desired and current membership words in one scan each into a temporary table; only customers
-   * whose words differ are expanded into changes and applied.
+   * who may change are expanded into changes and applied.
    */
   async function diffSqlite(
     x: Executor,
     shop: string,
-    segments: readonly EvaluatedSegment[],
+    segments: readonly PlannedSegment[],
     context: SegmentSqlContext,
     cause: CauseOfChange,
     scope: Scope,
@@ -254,27 +332,31 @@ export function prismaSegmentEvaluation(
     await execute(
       x,
       statement(
-        (p) => `INSERT INTO temp."_segment_words" ("customerId", "desired", "current")
-          SELECT d."customerId", d."desired", 0 FROM (${desiredSelect(p, shop, segments, context, scope)}) d`,
+        (p) => `INSERT INTO temp."_segment_words" ("customerId", "desired", "stay", "current", "outside", "expired")
+          SELECT d."customerId", d."desired", d."stay", 0, 0, 0
+          FROM (${desiredSelect(p, shop, segments, context, scope)}) d`,
       ),
     );
     await execute(
       x,
       statement(
-        (p) => `INSERT INTO temp."_segment_words" ("customerId", "desired", "current")
-          SELECT c."customerId", 0, c."current" FROM (${currentSelect(p, shop, segments, scope)}) c WHERE true
-          ON CONFLICT ("customerId") DO UPDATE SET "current" = excluded."current"`,
+        (p) => `INSERT INTO temp."_segment_words" ("customerId", "desired", "stay", "current", "outside", "expired")
+          SELECT c."customerId", 0, 0, c."current", c."outside", c."expired"
+          FROM (${currentSelect(p, shop, segments, context, scope)}) c WHERE true
+          ON CONFLICT ("customerId") DO UPDATE SET "current" = excluded."current", "outside" = excluded."outside",
+            "expired" = excluded."expired"`,
       ),
     );
     const changed = await execute(
       x,
       statement(
         (p) => `INSERT INTO temp."_segment_change" ("segmentId", "customerId", "change")
-          SELECT s."segmentId", w."customerId", CASE WHEN (w."desired" & s."bit") <> 0 THEN 'enter' ELSE 'exit' END
-          FROM temp."_segment_words" w JOIN (${segmentRows(p, segments)}) s
-            ON (w."desired" & s."bit") <> (w."current" & s."bit")
-          WHERE w."desired" <> w."current"
-          ORDER BY w."customerId", s."bit"`,
+          SELECT x."segmentId", x."customerId", x."change" FROM (
+            SELECT s."segmentId", w."customerId", ${CHANGE} AS "change", s."bit"
+            FROM temp."_segment_words" w CROSS JOIN (${segmentRows(p, segments, context.now)}) s
+            WHERE ${MAY_CHANGE}
+          ) x WHERE x."change" IS NOT NULL
+          ORDER BY x."customerId", x."bit"`,
       ),
     );
     if (changed === 0) return { entered: 0, exited: 0 };
@@ -284,13 +366,16 @@ export function prismaSegmentEvaluation(
         statement(() => `SELECT "change", COUNT(*) AS n FROM temp."_segment_change" GROUP BY "change"`),
       ),
     );
-    await execute(
-      x,
-      statement(
-        (p) => `INSERT INTO "SegmentMembershipEvent" ${eventColumns}
-          SELECT ${eventValues(p, shop, context, cause)} FROM temp."_segment_change" c ORDER BY c."rowid"`,
-      ),
-    );
+    if (counts.entered + counts.exited > 0) {
+      await execute(
+        x,
+        statement(
+          (p) => `INSERT INTO "SegmentMembershipEvent" ${eventColumns}
+            SELECT ${eventValues(p, shop, context, cause)} FROM temp."_segment_change" c
+            WHERE c."change" IN ('enter', 'exit') ORDER BY c."rowid"`,
+        ),
+      );
+    }
     if (counts.entered > 0) {
       await execute(
         x,
@@ -310,7 +395,22 @@ export function prismaSegmentEvaluation(
         ),
       );
     }
-    return counts;
+    if (counts.marked > 0) {
+      for (const [change, outsideSince] of [
+        ["mark", (p: Parameters) => p.instant(context.now.toISOString())],
+        ["clear", () => "NULL"],
+      ] as const) {
+        await execute(
+          x,
+          statement(
+            (p) => `UPDATE "SegmentMember" SET "outsideSince" = ${outsideSince(p)}
+              WHERE "shop" = ${p.text(shop)} AND ("segmentId", "customerId") IN
+              (SELECT c."segmentId", c."customerId" FROM temp."_segment_change" c WHERE c."change" = '${change}')`,
+          ),
+        );
+      }
+    }
+    return { entered: counts.entered, exited: counts.exited };
   }
 
   let temporaryTables = false;
@@ -319,7 +419,8 @@ export function prismaSegmentEvaluation(
     // The adapter keeps one connection for the client's life, so these stay (temporary tables are per connection).
     await db.$executeRawUnsafe(
       `CREATE TEMP TABLE IF NOT EXISTS "_segment_words" ("customerId" TEXT PRIMARY KEY, "desired" INTEGER NOT NULL,
-        "current" INTEGER NOT NULL) WITHOUT ROWID`,
+        "stay" INTEGER NOT NULL, "current" INTEGER NOT NULL, "outside" INTEGER NOT NULL, "expired" INTEGER NOT NULL)
+        WITHOUT ROWID`,
     );
     await db.$executeRawUnsafe(
       `CREATE TEMP TABLE IF NOT EXISTS "_segment_change" ("segmentId" TEXT NOT NULL, "customerId" TEXT NOT NULL,
@@ -334,32 +435,40 @@ export function prismaSegmentEvaluation(
    */
   async function unchanged(
     shop: string,
-    segments: readonly EvaluatedSegment[],
+    segments: readonly PlannedSegment[],
     context: SegmentSqlContext,
     ids: readonly string[],
   ): Promise<boolean> {
     const scope: Scope = { ids };
-    const rows = await query<{ customerId: string; word: unknown; side: string }>(
+    type Row = { customerId: string; a: unknown; b: unknown; c: unknown; side: string };
+    const rows = await query<Row>(
       db,
       statement(
-        (p) => `SELECT d."customerId", d."desired" AS "word", 'desired' AS "side"
+        (p) => `SELECT d."customerId", d."desired" AS a, d."stay" AS b, 0 AS c, 'desired' AS "side"
             FROM (${desiredSelect(p, shop, segments, context, scope)}) d
-          UNION ALL SELECT c."customerId", c."current" AS "word", 'current' AS "side"
-            FROM (${currentSelect(p, shop, segments, scope)}) c`,
+          UNION ALL SELECT c."customerId", c."current" AS a, c."outside" AS b, c."expired" AS c, 'current' AS "side"
+            FROM (${currentSelect(p, shop, segments, context, scope)}) c`,
       ),
     );
-    const words = new Map<string, { desired: bigint; current: bigint }>();
+    const words = new Map<string, MembershipWords>();
     for (const row of rows) {
-      const entry = words.get(row.customerId) ?? { desired: 0n, current: 0n };
-      entry[row.side === "desired" ? "desired" : "current"] = bigintFromRow(row.word);
+      const entry = words.get(row.customerId) ?? { desired: 0n, stay: 0n, current: 0n, outside: 0n, expired: 0n };
+      if (row.side === "desired") {
+        entry.desired = bigintFromRow(row.a);
+        entry.stay = bigintFromRow(row.b);
+      } else {
+        entry.current = bigintFromRow(row.a);
+        entry.outside = bigintFromRow(row.b);
+        entry.expired = bigintFromRow(row.c);
+      }
       words.set(row.customerId, entry);
     }
-    return [...words.values()].every((entry) => entry.desired === entry.current);
+    return [...words.values()].every((entry) => !mayChange(entry, segments));
   }
 
   async function applyScope(
     shop: string,
-    segments: readonly EvaluatedSegment[],
+    segments: readonly PlannedSegment[],
     context: SegmentSqlContext,
     cause: CauseOfChange,
     scope: Scope,
@@ -370,34 +479,39 @@ export function prismaSegmentEvaluation(
 
   async function applyMemberships(
     shop: string,
-    segments: readonly EvaluatedSegment[],
+    evaluated: readonly EvaluatedSegment[],
     thresholds: ShopThresholds,
     settings: EvaluationSettings,
     cause: CauseOfChange,
     customerIds?: readonly string[],
   ): Promise<MembershipChanges> {
     const total: MembershipChanges = { entered: 0, exited: 0 };
-    if (segments.length === 0) return total;
-    if (segments.length > SEGMENTS_PER_PASS) {
-      for (let start = 0; start < segments.length; start += SEGMENTS_PER_PASS) {
-        const pass = segments.slice(start, start + SEGMENTS_PER_PASS);
+    if (evaluated.length === 0) return total;
+    if (evaluated.length > SEGMENTS_PER_PASS) {
+      for (let start = 0; start < evaluated.length; start += SEGMENTS_PER_PASS) {
+        const pass = evaluated.slice(start, start + SEGMENTS_PER_PASS);
         add(total, await applyMemberships(shop, pass, thresholds, settings, cause, customerIds));
       }
       return total;
     }
     const context = contextFor(thresholds, settings);
+    const planned: PlannedSegment[] = evaluated.map((segment) => ({
+      id: segment.id,
+      tree: segment.tree,
+      buffer: parseSegmentBuffer(segment.buffer),
+    }));
     await ensureTemporaryTables();
     if (customerIds !== undefined) {
       const ids = [...new Set(customerIds)];
       for (let start = 0; start < ids.length; start += ID_CHUNK) {
         const chunk = ids.slice(start, start + ID_CHUNK);
-        if (await unchanged(shop, segments, context, chunk)) continue;
-        add(total, await applyScope(shop, segments, context, cause, { ids: chunk }));
+        if (await unchanged(shop, planned, context, chunk)) continue;
+        add(total, await applyScope(shop, planned, context, cause, { ids: chunk }));
       }
       return total;
     }
     for (const [index, scope] of (await ranges(shop)).entries()) {
-      add(total, await applyScope(shop, segments, context, cause, scope));
+      add(total, await applyScope(shop, planned, context, cause, scope));
       // A first evaluation fills SegmentMember as it goes: planned on the statistics of the empty table, the
       // "already a member" check becomes a scan of every member so far for each customer (quadratic). Its
       // statistics are refreshed as it doubles (after ranges 1, 2, 4, 8, …), so they stay within twice the truth.

@@ -37,6 +37,9 @@ export interface SegmentRepository {
   sizes(shop: string): Promise<Map<string, number>>;
 }
 
+/** What an evaluation reads of a segment: its rule and its buffer (segment-buffer.ts), when it has one. */
+export type EvaluatedSegment = Pick<SegmentRecord, "id" | "tree"> & Partial<Pick<SegmentRecord, "buffer">>;
+
 /** How a shop's segments are evaluated: what "today" is and how RFM groups are cut. */
 export interface EvaluationSettings {
   now: Date;
@@ -78,7 +81,7 @@ export interface SegmentEvaluationStore {
    */
   applyMembership(
     shop: string,
-    segment: Pick<SegmentRecord, "id" | "tree">,
+    segment: EvaluatedSegment,
     thresholds: ShopThresholds,
     settings: EvaluationSettings,
     cause: CauseOfChange,
@@ -87,7 +90,7 @@ export interface SegmentEvaluationStore {
   /** applyMembership of several segments at once: each customer is read once for all of them. */
   applyMemberships(
     shop: string,
-    segments: ReadonlyArray<Pick<SegmentRecord, "id" | "tree">>,
+    segments: readonly EvaluatedSegment[],
     thresholds: ShopThresholds,
     settings: EvaluationSettings,
     cause: CauseOfChange,
