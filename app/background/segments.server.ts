@@ -18,6 +18,7 @@ import {
 } from "../services/segments/rfm-group-settings.js";
 import {
   listSegments,
+  segmentBufferOf,
   segmentTreeOf,
   type SegmentListing,
   type SegmentListingDeps,
@@ -93,9 +94,15 @@ export function runDueSegmentEvaluations(
   return runDueEvaluations(deps(), new Date(), onError);
 }
 
-export async function createShopSegment(shop: string, name: string, query: string): Promise<DefinedSegment> {
+export async function createShopSegment(
+  shop: string,
+  name: string,
+  query: string,
+  buffer: { stayWhile?: string; leaveAfterDays?: number } = {},
+): Promise<DefinedSegment> {
   segmentTreeOf(query); // a query with errors is refused before Shopify is asked for the shop's time zone
-  return defineSegment(deps(), shop, { name, query }, await settingsFor(shop));
+  const stored = segmentBufferOf(buffer);
+  return defineSegment(deps(), shop, { name, query, buffer: stored }, await settingsFor(shop));
 }
 
 export async function previewShopSegment(shop: string, query: string): Promise<SegmentPreview> {

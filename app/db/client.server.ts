@@ -45,10 +45,16 @@ export function createDatabase(url: string): Database {
  * `synchronous = NORMAL` (safe in WAL mode against process crashes) stops every commit from waiting on fsync.
  * The adapter keeps one connection, so per-connection pragmas set here hold for the process.
  */
+/** Negative: KiB, as SQLite reads cache_size. */
+const SQLITE_CACHE_KIB = -65_536;
+
 export async function tuneDatabase(db: Database, url: string): Promise<void> {
   if (parseDatabaseUrl(url).provider !== "sqlite") return;
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   await db.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
   await db.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
   await db.$queryRawUnsafe(`PRAGMA wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+  // 64 MiB of page cache (the default is 2 MiB): a segment evaluation writing millions of members into indexes keyed
+  // by segment and by customer otherwise rereads their pages from the file for nearly every row.
+  await db.$queryRawUnsafe(`PRAGMA cache_size = ${SQLITE_CACHE_KIB}`);
 }

@@ -127,6 +127,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       template: { type: "string", value: "id", description: "start from a template (see the templates command)" },
       param: { type: "string", value: "name=value", description: "a template's parameter, e.g. countryCode=CA" },
+      "stay-while": {
+        type: "string",
+        value: "query",
+        description: "a looser query members stay while it holds (enter at amount_spent >= 500, stay while >= 450)",
+      },
+      "leave-after-days": {
+        type: "string",
+        value: "N",
+        description: "a member leaves only after N days continuously outside the rules",
+      },
     },
     needsConfiguration: true,
     async run({ positionals, values }) {
@@ -140,6 +150,8 @@ export const COMMANDS: readonly CommandSpec[] = [
             query: fourth,
             template: values.template as string | undefined,
             params: typeof values.param === "string" ? [values.param] : [],
+            stayWhile: values["stay-while"] as string | undefined,
+            leaveAfterDays: values["leave-after-days"] as string | undefined,
           });
         case "rename":
           if (fourth === undefined) throw usage("rename <shop> <segment> <new name>");

@@ -19,6 +19,7 @@ import {
   segmentTemplate,
   SegmentTemplateError,
 } from "../../app/domain/segments/segment-templates.js";
+import { parseSegmentQuery } from "../../app/domain/segments/segment-parser.js";
 import {
   InvalidSegmentError,
   SegmentNameTakenError,
@@ -69,6 +70,25 @@ export interface CreateOptions {
   template?: string;
   /** `name=value` for a template's parameter. */
   params: string[];
+  /** The buffer: a looser query members stay while it holds, and days outside before a member leaves. */
+  stayWhile?: string;
+  leaveAfterDays?: string;
+}
+
+/** The buffer options as the service takes them; a leave-after-days that is not a whole number is refused. */
+export function bufferToCreate(options: CreateOptions): { stayWhile?: string; leaveAfterDays?: number } {
+  const days = options.leaveAfterDays;
+  if (days !== undefined && !/^\d+$/.test(days)) {
+    throw new CliError(`--leave-after-days takes a whole number of days, not ${days}`, EXIT.invalidInput);
+  }
+  if (options.stayWhile !== undefined) {
+    const parsed = parseSegmentQuery(options.stayWhile);
+    if (!parsed.ok) throw new CliError(formatQueryErrors(options.stayWhile, parsed.errors), EXIT.invalidInput);
+  }
+  return {
+    ...(options.stayWhile === undefined ? {} : { stayWhile: options.stayWhile }),
+    ...(days === undefined ? {} : { leaveAfterDays: Number(days) }),
+  };
 }
 
 /** The query a `segment create` names: its own text, or a template's filled with its parameters. */
@@ -96,11 +116,19 @@ export function queryToCreate(options: CreateOptions): string {
 
 export function createSegmentOf(shop: string, name: string, options: CreateOptions): Promise<number> {
   const query = queryToCreate(options);
+  const buffer = bufferToCreate(options);
   return forKnownShop(
     shop,
     async () => {
-      const { segment, changes } = await createShopSegment(shop, name, query);
-      console.log(`Created ${segment.name}: ${segment.query}\n  ${changes.entered.toLocaleString("en-US")} members`);
+      const { segment, changes } = await createShopSegment(shop, name, query, buffer);
+      const held = [
+        ...(buffer.stayWhile === undefined ? [] : [`stays while ${buffer.stayWhile}`]),
+        ...(buffer.leaveAfterDays ? [`leaves after ${buffer.leaveAfterDays} days outside`] : []),
+      ];
+      console.log(
+        `Created ${segment.name}: ${segment.query}${held.length === 0 ? "" : ` (${held.join("; ")})`}\n` +
+          `  ${changes.entered.toLocaleString("en-US")} members`,
+      );
     },
     query,
   );

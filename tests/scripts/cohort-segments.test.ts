@@ -234,4 +234,51 @@ describe("npm run cohort -- segment commands", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown shop nobody.myshopify.com");
   });
+
+  it("given --stay-while and --leave-after-days, when segment create runs, then the buffer is saved with the segment; a bad stay query or day count exits 65 and saves nothing", async () => {
+    const created = await run([
+      "segment",
+      "create",
+      SHOP,
+      "Near VIP",
+      "amount_spent >= 250",
+      "--stay-while",
+      "amount_spent >= 200",
+      "--leave-after-days",
+      "7",
+    ]);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain(
+      "Created Near VIP: amount_spent >= 250 (stays while amount_spent >= 200; leaves after 7 days outside)\n  1 members",
+    );
+    const saved = await database.db.segment.findFirst({ where: { shop: SHOP, name: "Near VIP" } });
+    expect(JSON.parse(saved!.buffer!)).toMatchObject({
+      stayWhile: { query: "amount_spent >= 200", tree: { field: "amount_spent", operator: ">=" } },
+      leaveAfterDays: 7,
+    });
+
+    const badQuery = await run([
+      "segment",
+      "create",
+      SHOP,
+      "Bad stay",
+      "amount_spent >= 1",
+      "--stay-while",
+      "amount_spnt >= 1",
+    ]);
+    expect(badQuery.code).toBe(65);
+    expect(badQuery.stderr).toContain("amount_spent");
+    const badDays = await run([
+      "segment",
+      "create",
+      SHOP,
+      "Bad days",
+      "amount_spent >= 1",
+      "--leave-after-days",
+      "two",
+    ]);
+    expect(badDays.code).toBe(65);
+    expect(badDays.stderr).toContain("--leave-after-days takes a whole number of days");
+    expect(await database.db.segment.count({ where: { shop: SHOP, name: { in: ["Bad stay", "Bad days"] } } })).toBe(0);
+  });
 });

@@ -1,8 +1,24 @@
-import { SegmentTreeSchema } from "../../domain/segments/segment-tree.js";
+import { SegmentTreeSchema, type SegmentTree } from "../../domain/segments/segment-tree.js";
 import type { SegmentRecord, SegmentRepository } from "../../services/segments/ports.js";
 import type { Database } from "../client.server.js";
 
 type SegmentRow = Awaited<ReturnType<Database["segment"]["findMany"]>>[number];
+
+/**
+ * Trees already checked, by their stored text: the webhook path lists the shop's segments for every customer, and
+ * checking 20 trees again each time cost more than the evaluation's own read. Bounded; trees are never mutated.
+ */
+const checkedTrees = new Map<string, SegmentTree>();
+const CHECKED_TREES_KEPT = 2000;
+
+function checkedTree(stored: string): SegmentTree {
+  const known = checkedTrees.get(stored);
+  if (known !== undefined) return known;
+  const tree = SegmentTreeSchema.parse(JSON.parse(stored));
+  if (checkedTrees.size >= CHECKED_TREES_KEPT) checkedTrees.clear();
+  checkedTrees.set(stored, tree);
+  return tree;
+}
 
 function record(row: SegmentRow): SegmentRecord {
   return {
@@ -10,7 +26,7 @@ function record(row: SegmentRow): SegmentRecord {
     name: row.name,
     query: row.query,
     // Stored by this repository from a validated tree; checked again so a hand-edited row fails here, not in SQL.
-    tree: SegmentTreeSchema.parse(JSON.parse(row.tree)),
+    tree: checkedTree(row.tree),
     buffer: row.buffer,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),

@@ -1,4 +1,5 @@
 import type { RfmGroupDefinitions } from "../../domain/segments/rfm-groups.js";
+import { compareDecimals } from "../../domain/segments/exact-decimal.js";
 import { dateSpan, resolveDate } from "../../domain/segments/segment-dates.js";
 import { RFM_GROUP_NAMES, type RfmGroupName } from "../../domain/segments/segment-enums.js";
 import {
@@ -50,6 +51,14 @@ export interface SegmentSqlContext {
   /** The shop's thresholds as last computed; null ranks everyone lowest. */
   thresholds: ShopThresholds | null;
   rfmGroups?: RfmGroupDefinitions;
+  /**
+   * The shop, when the statement's customers `m` are all of it: purchase conditions on ids (no letters to fold)
+   * then read the matching purchases once per statement through CustomerPurchase's (shop, kind, key, customerId)
+   * index, instead of a subquery per customer.
+   */
+  shop?: string;
+  /** Restricts those reads to the statement's customers (` AND <column> …`), binding its values in text order. */
+  within?: (p: Parameters, column: string) => string;
 }
 
 export interface CompiledSql {
@@ -88,6 +97,39 @@ const MEASURE_COLUMNS: Record<PurchaseMeasure, { column: string; scale: number }
   amount: { column: "amount", scale: MONEY_SCALE },
 };
 
+/**
+ * How dear a tree is to test per customer: columns of the metrics row cost nothing, RFM groups some arithmetic,
+ * tags and purchases a subquery each.
+ */
+function cost(tree: SegmentTree): number {
+  switch (tree.kind) {
+    case "and":
+    case "or":
+      return tree.children.reduce((sum, child) => sum + cost(child), 0);
+    case "not":
+      return cost(tree.child);
+    default: {
+      const kind = segmentField(tree.field)?.source.kind;
+      if (kind === "purchases") return 4;
+      if (kind === "tags") return 3;
+      if (kind === "rfmGroup") return 1;
+      return 0;
+    }
+  }
+}
+
+/**
+ * AND and OR children in the order they are cheapest to test: both databases stop at the first child that decides,
+ * so a column test spares the subqueries after it. The predicates are two-valued, so the order changes no answer;
+ * the children are compiled in this order, so the bound values stay in text order.
+ */
+function cheapestFirst(children: readonly SegmentTree[]): SegmentTree[] {
+  return children
+    .map((child, index) => ({ child, index, cost: cost(child) }))
+    .sort((a, b) => a.cost - b.cost || a.index - b.index)
+    .map((entry) => entry.child);
+}
+
 class SegmentCompiler {
   private readonly thresholds: ShopThresholds;
 
@@ -105,9 +147,9 @@ class SegmentCompiler {
   tree(tree: SegmentTree): string {
     switch (tree.kind) {
       case "and":
-        return and(tree.children.map((child) => this.tree(child)));
+        return and(cheapestFirst(tree.children).map((child) => this.tree(child)));
       case "or":
-        return or(tree.children.map((child) => this.tree(child)));
+        return or(cheapestFirst(tree.children).map((child) => this.tree(child)));
       case "not":
         return not(this.tree(tree.child));
       default:
@@ -367,21 +409,32 @@ class SegmentCompiler {
     const ids = args.get("id");
     if (ids === undefined) throw new SegmentSqlError(`${field.name} needs id:`);
     const since = args.get("date") ?? args.get("since");
+    const keys = ids.values.map((value) => foldAscii(this.stringText(value)));
+    const shop = this.context.shop;
+    const exactKeys = keys.every((key) => !/[a-z]/.test(key));
     // A function, not a string: each use binds its own values (a placeholder cannot be reused on SQLite).
-    const from = () => {
-      const matching = [
-        `cp."shop" = m."shop"`,
-        `cp."customerId" = m."customerId"`,
+    const matching = (customer: string) =>
+      [
+        customer,
         `cp."kind" = ${this.p.text(kind)}`,
-        `${this.fold('cp."key"')} IN (${ids.values.map((value) => this.p.text(foldAscii(this.stringText(value)))).join(", ")})`,
+        this.keyIn(keys),
         ...(since === undefined ? [] : [`cp."lastAt" >= ${this.p.instant(this.sinceInstant(since))}`]),
       ].join(" AND ");
-      return `FROM ${this.table("CustomerPurchase")} cp WHERE ${matching}`;
-    };
+    const from = () =>
+      `FROM ${this.table("CustomerPurchase")} cp WHERE ${matching(`cp."shop" = m."shop" AND cp."customerId" = m."customerId"`)}`;
+    /** The customers with matching purchases (and `having` of their sums), read once for the statement. */
+    const buyers =
+      shop !== undefined && exactKeys
+        ? (having?: () => string) =>
+            `m."customerId" IN (SELECT cp."customerId" FROM ${this.table("CustomerPurchase")} cp
+            WHERE ${matching(`cp."shop" = ${this.p.text(shop)}`)}${this.context.within?.(this.p, 'cp."customerId"') ?? ""}${
+              having === undefined ? "" : ` GROUP BY cp."customerId" HAVING ${having()}`
+            })`
+        : undefined;
 
     // Compared with true/false: whether any row matches; with a number: the sum of the measure over them.
     if (condition.kind === "comparison" && condition.value.type === "boolean") {
-      return this.booleanComparison(condition, `EXISTS (SELECT 1 ${from()})`);
+      return this.booleanComparison(condition, buyers === undefined ? `EXISTS (SELECT 1 ${from()})` : buyers());
     }
     const measureValue = args.get("measure")?.values[0];
     const measure = measureValue?.type === "string" ? measureValue.value : "orders";
@@ -389,15 +442,52 @@ class SegmentCompiler {
       MEASURE_COLUMNS[
         (PURCHASE_MEASURES as readonly string[]).includes(measure) ? (measure as PurchaseMeasure) : "orders"
       ];
-    return this.ordered(condition, (operator, value) =>
-      scaledComparison(
-        `COALESCE((SELECT SUM(cp."${column}") ${from()}), 0)`,
-        scale,
-        operator,
-        this.numberText(value),
-        this.bindInteger,
-      ),
-    );
+    // `sum` is a function: BETWEEN writes it twice, each with its own bound values.
+    const compared = (sum: () => string) => () =>
+      this.ordered(condition, (operator, value) =>
+        scaledComparison(sum(), scale, operator, this.numberText(value), this.bindInteger),
+      );
+    if (buyers === undefined) return compared(() => `COALESCE((SELECT SUM(cp."${column}") ${from()}), 0)`)();
+    // A customer without matching purchases has a sum of 0: when 0 satisfies the condition, the members are
+    // everyone but the buyers whose sums do not.
+    const sum = () => `SUM(cp."${column}")`;
+    if (!this.holdsAtZero(condition)) return buyers(compared(sum));
+    return not(buyers(() => not(compared(sum)())));
+  }
+
+  /** Whether a sum of 0 satisfies the comparison or BETWEEN (as `ordered` compares it). */
+  private holdsAtZero(condition: SegmentCondition): boolean {
+    const holds = (operator: ComparisonOperator, value: SegmentValue) => {
+      const order = compareDecimals("0", this.numberText(value));
+      switch (operator) {
+        case "=":
+          return order === 0;
+        case "!=":
+          return order !== 0;
+        case ">":
+          return order > 0;
+        case ">=":
+          return order >= 0;
+        case "<":
+          return order < 0;
+        case "<=":
+          return order <= 0;
+      }
+    };
+    if (condition.kind === "comparison") return holds(condition.operator, condition.value);
+    if (condition.kind === "between") return holds(">=", condition.low) && holds("<=", condition.high);
+    throw new SegmentSqlError(`${condition.field} does not take ${condition.kind}`);
+  }
+
+  /**
+   * The purchase key is one of `keys` (folded), ignoring ASCII case. Keys without letters (product and collection
+   * ids) are equal exactly when their folded forms are, so they are compared as stored, a lookup in the key's index
+   * rather than a fold of each of the customer's rows.
+   */
+  private keyIn(keys: readonly string[]): string {
+    const list = () => keys.map((key) => this.p.text(key)).join(", ");
+    if (keys.every((key) => !/[a-z]/.test(key))) return `cp."key" IN (${list()})`;
+    return `${this.fold('cp."key"')} IN (${list()})`;
   }
 
   private sinceInstant(argument: FunctionArgument): string {

@@ -40,30 +40,50 @@ interface RankRow {
   least: unknown;
 }
 
+/**
+ * Rank rows of one column: RANK() − 1 of a value is the number of customers below it, the running count over the
+ * column's distinct values less the value's own. The window runs over the grouped values (read in order from the
+ * column's index), not over every customer; `rank(below, total)` is the SQL of the rank from those counts.
+ */
+function rankRowsSql(
+  dialect: SegmentDialect,
+  p: Parameters,
+  shop: string,
+  column: string,
+  filter: string,
+  asText: boolean,
+  rank: (below: string, total: string) => string,
+): string {
+  const below = `(CAST(SUM(g.n) OVER (ORDER BY g.v) AS BIGINT) - g.n)`;
+  const total = `CAST(SUM(g.n) OVER () AS BIGINT)`;
+  const least = asText ? `CAST(MIN(ranked.v) AS TEXT)` : `MIN(ranked.v)`;
+  return `SELECT ranked.r AS "rank", ${least} AS "least"
+    FROM (
+      SELECT g.v, ${rank(below, total)} AS r
+      FROM (SELECT m."${column}" AS v, COUNT(*) AS n FROM ${dialect.table("CustomerMetrics")} m
+        WHERE m."shop" = ${p.text(shop)}${filter} GROUP BY m."${column}") g
+    ) ranked GROUP BY ranked.r`;
+}
+
 async function spendPercentileRows(db: Database, dialect: SegmentDialect, shop: string) {
   const p = new Parameters(dialect);
-  return db.$queryRawUnsafe<RankRow[]>(
-    `SELECT ranked.p AS "rank", CAST(MIN(ranked."netSpend") AS TEXT) AS "least"
-     FROM (
-       SELECT m."netSpend", (RANK() OVER (ORDER BY m."netSpend") - 1) * 100 / COUNT(*) OVER () AS p
-       FROM ${dialect.table("CustomerMetrics")} m WHERE m."shop" = ${p.text(shop)}
-     ) ranked GROUP BY ranked.p`,
-    ...p.values,
-  );
+  const sql = rankRowsSql(dialect, p, shop, "netSpend", "", true, (below, total) => `${below} * 100 / ${total}`);
+  return db.$queryRawUnsafe<RankRow[]>(sql, ...p.values);
 }
 
 /** Score rows for one RFM column among customers with orders; the column's values ordered worst first. */
 async function rfmRows(db: Database, dialect: SegmentDialect, shop: string, column: string, asText: boolean) {
   const p = new Parameters(dialect);
-  const least = asText ? `CAST(MIN(ranked.v) AS TEXT)` : `MIN(ranked.v)`;
-  return db.$queryRawUnsafe<RankRow[]>(
-    `SELECT ranked.s AS "rank", ${least} AS "least"
-     FROM (
-       SELECT m."${column}" AS v, 1 + 5 * (RANK() OVER (ORDER BY m."${column}") - 1) / COUNT(*) OVER () AS s
-       FROM ${dialect.table("CustomerMetrics")} m WHERE m."shop" = ${p.text(shop)} AND m."orderCount" > 0
-     ) ranked GROUP BY ranked.s`,
-    ...p.values,
+  const sql = rankRowsSql(
+    dialect,
+    p,
+    shop,
+    column,
+    ` AND m."orderCount" > 0`,
+    asText,
+    (below, total) => `1 + 5 * ${below} / ${total}`,
   );
+  return db.$queryRawUnsafe<RankRow[]>(sql, ...p.values);
 }
 
 /** Computes the shop's thresholds from its current metrics (grouped window queries, ≤ 100 rows each). */

@@ -26,6 +26,7 @@ import {
   type SegmentTree,
   type SegmentValue,
 } from "./segment-tree.js";
+import { nextMembership, type SegmentBuffer } from "./segment-buffer.js";
 import { rfmScoresFromThresholds, type ShopThresholds, spendPercentileFromThresholds } from "./shop-thresholds.js";
 
 export interface SegmentEvaluationContext {
@@ -285,4 +286,37 @@ export function segmentMembers(tree: SegmentTree, context: SegmentEvaluationCont
   return new Set(
     context.customers.filter((customer) => treeHolds(tree, customer, context)).map((customer) => customer.customerId),
   );
+}
+
+/**
+ * A segment's members after one evaluation with its buffer (segment-buffer.ts): `current` maps each member to its
+ * outsideSince; customers absent from the context (no metrics row) match neither rule. Returns the same shape.
+ */
+export function nextSegmentMembers(
+  tree: SegmentTree,
+  buffer: SegmentBuffer | null,
+  context: SegmentEvaluationContext,
+  current: ReadonlyMap<string, Date | null>,
+): Map<string, Date | null> {
+  const next = new Map<string, Date | null>();
+  const seen = new Set<string>();
+  const place = (customerId: string, matchesEnter: boolean, matchesStay: boolean) => {
+    const state = nextMembership(
+      current.has(customerId),
+      matchesEnter,
+      matchesStay,
+      current.get(customerId) ?? null,
+      context.now,
+      buffer?.leaveAfterDays ?? null,
+    );
+    if (state.member) next.set(customerId, state.outsideSince);
+  };
+  for (const customer of context.customers) {
+    seen.add(customer.customerId);
+    const enter = treeHolds(tree, customer, context);
+    const stay = buffer?.stayWhile === undefined ? enter : treeHolds(buffer.stayWhile.tree, customer, context);
+    place(customer.customerId, enter, stay);
+  }
+  for (const customerId of current.keys()) if (!seen.has(customerId)) place(customerId, false, false);
+  return next;
 }

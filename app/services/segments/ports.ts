@@ -49,6 +49,9 @@ export interface SegmentRepository {
   ): Promise<SegmentRecord | null>;
 }
 
+/** What an evaluation reads of a segment: its rule and its buffer (segment-buffer.ts), when it has one. */
+export type EvaluatedSegment = Pick<SegmentRecord, "id" | "tree"> & Partial<Pick<SegmentRecord, "buffer">>;
+
 /** How a shop's segments are evaluated: what "today" is and how RFM groups are cut. */
 export interface EvaluationSettings {
   now: Date;
@@ -90,7 +93,16 @@ export interface SegmentEvaluationStore {
    */
   applyMembership(
     shop: string,
-    segment: Pick<SegmentRecord, "id" | "tree">,
+    segment: EvaluatedSegment,
+    thresholds: ShopThresholds,
+    settings: EvaluationSettings,
+    cause: CauseOfChange,
+    customerIds?: readonly string[],
+  ): Promise<MembershipChanges>;
+  /** applyMembership of several segments at once: each customer is read once for all of them. */
+  applyMemberships(
+    shop: string,
+    segments: readonly EvaluatedSegment[],
     thresholds: ShopThresholds,
     settings: EvaluationSettings,
     cause: CauseOfChange,

@@ -1,3 +1,9 @@
+import {
+  MAX_LEAVE_AFTER_DAYS,
+  parseSegmentBuffer,
+  serializeSegmentBuffer,
+  type SegmentBuffer,
+} from "../../domain/segments/segment-buffer.js";
 import { parseSegmentQuery } from "../../domain/segments/segment-parser.js";
 import type { SegmentQueryError } from "../../domain/segments/segment-query-error.js";
 import { checkSegmentTree } from "../../domain/segments/segment-tree-check.js";
@@ -75,9 +81,47 @@ export async function createSegment(
   if (!checked.ok) {
     throw new InvalidSegmentError(`Not a valid segment: ${checked.errors[0]?.message ?? "invalid"}`, checked.errors);
   }
-  const created = await deps.segments.create(shop, { ...segment, name, tree: checked.tree }, now);
+  const buffer = checkedBuffer(segment.buffer ?? null);
+  const created = await deps.segments.create(shop, { ...segment, name, tree: checked.tree, buffer }, now);
   if (created === null) throw new SegmentNameTakenError(name);
   return created;
+}
+
+/** The stored buffer, checked as a tree is (its stay rule held to the catalog); null without one. */
+function checkedBuffer(stored: string | null): string | null {
+  let buffer: SegmentBuffer | null;
+  try {
+    buffer = parseSegmentBuffer(stored);
+  } catch {
+    throw new InvalidSegmentError("Not a valid buffer: give a stay-while query and/or whole leave-after-days");
+  }
+  if (buffer?.stayWhile === undefined) return serializeSegmentBuffer(buffer);
+  const checked = checkSegmentTree(buffer.stayWhile.tree);
+  if (!checked.ok) {
+    throw new InvalidSegmentError(
+      `Not a valid stay-while rule: ${checked.errors[0]?.message ?? "invalid"}`,
+      checked.errors,
+    );
+  }
+  return serializeSegmentBuffer({ ...buffer, stayWhile: { query: buffer.stayWhile.query, tree: checked.tree } });
+}
+
+/**
+ * A buffer from what the merchant typed: a looser query members stay in the segment while it holds, and/or the
+ * days a member stays outside before it leaves (segment-buffer.ts). Null when neither is given.
+ */
+export function segmentBufferOf(options: { stayWhile?: string; leaveAfterDays?: number }): string | null {
+  const { stayWhile, leaveAfterDays } = options;
+  if (
+    leaveAfterDays !== undefined &&
+    (!Number.isInteger(leaveAfterDays) || leaveAfterDays < 0 || leaveAfterDays > MAX_LEAVE_AFTER_DAYS)
+  ) {
+    throw new InvalidSegmentError(`leave-after-days must be a whole number of days from 0 to ${MAX_LEAVE_AFTER_DAYS}`);
+  }
+  return serializeSegmentBuffer({
+    ...(stayWhile === undefined ? {} : { stayWhile: { query: stayWhile, tree: segmentTreeOf(stayWhile) } }),
+    ...(leaveAfterDays === undefined ? {} : { leaveAfterDays }),
+  });
 }
 
 /** A segment from its query as the merchant typed it (Shopify's syntax); the query is kept as written. */

@@ -14,7 +14,7 @@ export interface DefinedSegment {
 export async function defineSegment(
   deps: SegmentEvaluationDeps,
   shop: string,
-  definition: { name: string; query: string },
+  definition: { name: string; query: string; buffer?: string | null },
   settings: EvaluationSettings,
 ): Promise<DefinedSegment> {
   const segment = await createSegmentFromQuery(deps, shop, definition, settings.now);

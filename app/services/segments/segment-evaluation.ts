@@ -35,13 +35,8 @@ async function applyAll(
   cause: CauseOfChange,
   customerIds?: readonly string[],
 ): Promise<ShopEvaluation> {
-  const total: ShopEvaluation = { segments: segments.length, entered: 0, exited: 0 };
-  for (const segment of segments) {
-    const changes = await deps.evaluation.applyMembership(shop, segment, thresholds, settings, cause, customerIds);
-    total.entered += changes.entered;
-    total.exited += changes.exited;
-  }
-  return total;
+  const changes = await deps.evaluation.applyMemberships(shop, segments, thresholds, settings, cause, customerIds);
+  return { segments: segments.length, ...changes };
 }
 
 /**

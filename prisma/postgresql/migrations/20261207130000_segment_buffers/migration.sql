@@ -1,0 +1,2 @@
+-- A segment's buffer: a member outside its rules stays until leave-after-days have passed since outsideSince.
+ALTER TABLE "SegmentMember" ADD COLUMN "outsideSince" TIMESTAMP(3);
