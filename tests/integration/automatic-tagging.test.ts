@@ -77,6 +77,7 @@ describe.each(await providers())("automatic tagging through the running app, on 
   }
 
   const ordersOf = new Map<number, number[]>();
+  const allCustomers = () => [...ordersOf.keys()];
   let vip: number; // 150 spent: a member from the start
   let small: number; // 50 spent: not a member until a later order
   let merchantTagged: number; // 120 spent, carrying the merchant's own "Cohort:Big-Spenders"
@@ -205,6 +206,32 @@ describe.each(await providers())("automatic tagging through the running app, on 
       for (const id of everyone.filter((id) => !expected.includes(String(id)))) {
         expect((await tagsOf(id)).map(tagKey), `customer ${id}`).not.toContain(tagKey(TAG));
       }
+    },
+  );
+
+  it(
+    "given a merchant removes Cohort's tag from a member in Shopify, when the customers/update webhook arrives, then Cohort puts it back (repair on)",
+    { timeout: 90_000 },
+    async () => {
+      const member = (await taggedInShopify(allCustomers()))[0]!;
+      const current = await tagsOf(Number(member));
+      await stack.control.updateCustomer(SHOP, Number(member), { tags: current.filter((tag) => tag !== TAG) });
+      await waitFor(async () => (await tagsOf(Number(member))).includes(TAG), 30_000).catch(failWithLogs);
+      await settled();
+      const audit = await db.tagChange.findMany({ where: { shop: SHOP, customerId: member }, orderBy: { id: "asc" } });
+      expect(audit.map((row) => row.action)).toContain("repair");
+    },
+  );
+
+  it(
+    "given untag-all, when the worker pushes, then no customer carries Cohort's tag and the merchant's own tag stays",
+    { timeout: 90_000 },
+    async () => {
+      await cli(["untag-all", SHOP]);
+      await waitFor(async () => (await taggedInShopify(allCustomers())).length === 0, 30_000).catch(failWithLogs);
+      await settled();
+      expect(await taggedInShopify(allCustomers())).toEqual([]);
+      expect((await tagsOf(merchantTagged)).sort()).toEqual([MERCHANT_TAG, "wholesale"].sort());
     },
   );
 

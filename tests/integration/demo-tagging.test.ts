@@ -41,7 +41,8 @@ describe.each(await providers())("the demo store's tags, on %s", (provider) => {
 
   beforeAll(async () => {
     database = await freshDatabase(provider);
-    stack = await startAppStack({ databaseUrl: database.url });
+    // A low bulk threshold: the demo's first push (dozens of customers) goes through a bulk mutation.
+    stack = await startAppStack({ databaseUrl: database.url, extraEnv: { COHORT_TAG_BULK_THRESHOLD: "5" } });
     await stack.control.createShop({ domain: SHOP, name: "Demo Tags" });
     await stack.control.seed(SHOP, { seed: 11, customers: 150, orders: 600 });
     await stack.control.install(SHOP);
@@ -86,7 +87,7 @@ describe.each(await providers())("the demo store's tags, on %s", (provider) => {
   });
 
   it(
-    "given the demo segments made right after the app is opened, when the backfill and the worker are done, then the local Shopify carries each demo tag on exactly its segment's members, and a second run changes nothing",
+    "given the demo segments made right after the app is opened, when the backfill and the worker (through bulk mutations) are done, then the local Shopify carries each demo tag on exactly its segment's members, and a second run changes nothing",
     { timeout: 150_000 },
     async () => {
       const first = await demoSegments(env);
@@ -112,6 +113,8 @@ describe.each(await providers())("the demo store's tags, on %s", (provider) => {
       const taggings = await db.segmentTagging.findMany({ where: { shop: SHOP, state: "on" } });
       expect(taggings.map((t) => t.tag).sort()).toEqual(Object.values(DEMO_TAGS).sort());
       console.log(`[demo-tagging ${provider}] ${JSON.stringify(last!.counts)}`);
+      const finished = await stack.control.deliveries(SHOP, "bulk_operations/finish");
+      expect(finished.filter((delivery) => delivery.body.includes('"type":"mutation"')).length).toBeGreaterThan(0);
 
       const second = await demoSegments(env);
       expect(second.code, second.stderr).toBe(0);
