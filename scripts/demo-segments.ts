@@ -1,14 +1,11 @@
 /**
  * Gives the demo shop one segment per available template (`npm run dev` runs it once the app is installed there),
- * so the demo shows segments with members from the first page load. A segment already there is left as it is.
+ * so the demo shows segments with members from the first page load, and switches automatic tagging on for a few of
+ * them (scripts/demo/demo-segments.ts), so the worker writes `cohort:*` tags into the local Shopify.
  * Usage: tsx scripts/demo-segments.ts <shop>, with the app's environment (npm run dev passes it).
  */
-import { createShopSegment, shopSegments } from "../app/background/segments.server.js";
 import { disconnectDatabase } from "../app/background/shop-status.server.js";
-import { fillSegmentTemplate, SEGMENT_TEMPLATES } from "../app/domain/segments/segment-templates.js";
-
-/** The demo store's customers live mostly in the United States (tests/shopify-emulator/demo). */
-const DEMO_PARAMETERS: Record<string, string> = { countryCode: "US" };
+import { makeDemoSegments } from "./demo/demo-segments.js";
 
 const shop = process.argv[2];
 if (!shop) {
@@ -16,18 +13,13 @@ if (!shop) {
   process.exit(64);
 }
 try {
-  const existing = new Set((await shopSegments(shop)).segments.map((segment) => segment.name));
-  const created: string[] = [];
-  for (const template of SEGMENT_TEMPLATES) {
-    if (!template.available || existing.has(template.name)) continue;
-    const { changes } = await createShopSegment(shop, template.name, fillSegmentTemplate(template, DEMO_PARAMETERS));
-    created.push(`${template.name} (${changes.entered})`);
-  }
+  const { created, tagged } = await makeDemoSegments(shop);
   console.log(
     created.length
       ? `[dev] segments of ${shop} from the templates: ${created.join(", ")}`
       : `[dev] ${shop} has its template segments already`,
   );
+  if (tagged.length) console.log(`[dev] automatic tagging switched on in ${shop}: ${tagged.join(", ")}`);
 } finally {
   await disconnectDatabase();
 }

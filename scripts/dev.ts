@@ -131,7 +131,10 @@ async function openAppOnce(shopHandle: string): Promise<void> {
   if (response.ok) await demoSegments(shop);
 }
 
-/** One segment per template in the demo shop (scripts/demo-segments.ts), evaluated again when the backfill ends. */
+/**
+ * One segment per template in the demo shop (scripts/demo-segments.ts), evaluated again when the backfill ends, with
+ * automatic tagging on for a few of them: the worker writes their `cohort:*` tags into the local Shopify.
+ */
 function demoSegments(shop: string): Promise<void> {
   return new Promise((done) => {
     const child = spawn(tsx, ["scripts/demo-segments.ts", shop], {
