@@ -39,38 +39,44 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
     await database?.drop();
   });
 
-  it("given orders placed with duplicated and reordered deliveries, when the webhooks arrive, then the worker stores the orders and the customer's metrics", async () => {
-    await stack.control.setChaos(SHOP, { duplicateRate: 0.5, reorderWindow: 4, seed: 2 });
-    const customer = await stack.control.createCustomer(SHOP, { email: "sync.buyer@example.com", tags: ["vip"] });
-    const first = await stack.control.createOrder(SHOP, {
-      customerId: customer.id,
-      lineItems: [{ title: "Boots", price: "80.00", quantity: 1 }],
-      financialStatus: "PAID",
-    });
-    await stack.control.createOrder(SHOP, {
-      customerId: customer.id,
-      lineItems: [{ title: "Laces", price: "5.00", quantity: 2 }],
-      financialStatus: "PAID",
-    });
-    await stack.control.refundOrder(SHOP, first.id, { amount: "20.00" });
-    await stack.emulator.webhooks.idle();
-    await stack.control.clearChaos(SHOP);
-
-    const metrics = await waitFor(async () => {
-      const row = await db.customerMetrics.findUnique({
-        where: { shop_customerId: { shop: SHOP, customerId: String(customer.id) } },
+  // Longer than the file's default: inboxDrained waits up to 45 s for a delivery the chaos delayed, and reports
+  // what is still pending when it gives up, which a test timeout would cut short.
+  it(
+    "given orders placed with duplicated and reordered deliveries, when the webhooks arrive, then the worker stores the orders and the customer's metrics",
+    { timeout: 90_000 },
+    async () => {
+      await stack.control.setChaos(SHOP, { duplicateRate: 0.5, reorderWindow: 4, seed: 2 });
+      const customer = await stack.control.createCustomer(SHOP, { email: "sync.buyer@example.com", tags: ["vip"] });
+      const first = await stack.control.createOrder(SHOP, {
+        customerId: customer.id,
+        lineItems: [{ title: "Boots", price: "80.00", quantity: 1 }],
+        financialStatus: "PAID",
       });
-      return row && row.netSpend === 700_000n ? row : null;
-    });
-    expect(metrics).toMatchObject({ orderCount: 2, refundedAmount: 200_000n });
-    // A delivery delayed by the chaos may still be in the inbox: once it is applied, the state must not regress.
-    await inboxDrained(db, stack);
-    expect(
-      await db.customerMetrics.findUnique({
-        where: { shop_customerId: { shop: SHOP, customerId: String(customer.id) } },
-      }),
-    ).toMatchObject({ orderCount: 2, netSpend: 700_000n, refundedAmount: 200_000n });
-  });
+      await stack.control.createOrder(SHOP, {
+        customerId: customer.id,
+        lineItems: [{ title: "Laces", price: "5.00", quantity: 2 }],
+        financialStatus: "PAID",
+      });
+      await stack.control.refundOrder(SHOP, first.id, { amount: "20.00" });
+      await stack.emulator.webhooks.idle();
+      await stack.control.clearChaos(SHOP);
+
+      const metrics = await waitFor(async () => {
+        const row = await db.customerMetrics.findUnique({
+          where: { shop_customerId: { shop: SHOP, customerId: String(customer.id) } },
+        });
+        return row && row.netSpend === 700_000n ? row : null;
+      });
+      expect(metrics).toMatchObject({ orderCount: 2, refundedAmount: 200_000n });
+      // A delivery delayed by the chaos may still be in the inbox: once it is applied, the state must not regress.
+      await inboxDrained(db, stack);
+      expect(
+        await db.customerMetrics.findUnique({
+          where: { shop_customerId: { shop: SHOP, customerId: String(customer.id) } },
+        }),
+      ).toMatchObject({ orderCount: 2, netSpend: 700_000n, refundedAmount: 200_000n });
+    },
+  );
 
   it("given a customers/data_request, when it arrives, then the merchant can download what Cohort stores about the customer", async () => {
     const customer = await stack.control.createCustomer(SHOP, { email: "asks@example.com" });
