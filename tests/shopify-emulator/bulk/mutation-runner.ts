@@ -7,7 +7,7 @@
  * whole operation. `bulk_operations/finish` is fired at the end.
  */
 import { randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, rmSync } from "node:fs";
+import { createReadStream, createWriteStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { execute } from "graphql";
 import type { EmulatorContext } from "../context.js";
@@ -16,7 +16,7 @@ import { buildRootResolvers } from "../graphql/resolvers/index.js";
 import { getAdminSchema, type ResolverContext, type RootResolvers } from "../graphql/schema.js";
 import type { BulkOperationErrorCode, BulkOperationRecord } from "./operations.js";
 import type { CompiledBulkMutation } from "./mutation-validate.js";
-import { announce, bulkFiles } from "./runner.js";
+import { announce, bulkFiles, settleOperation } from "./runner.js";
 import { join } from "node:path";
 
 // ---- knobs for chaos tests (module-wide, per shop; the control API sets them) ------------------------------------
@@ -157,30 +157,8 @@ export async function runMutationOperation(
   if (!failure && !operation.cancelRequested && completionDelay > 0)
     await sleep(completionDelay * ctx.config.timeScale);
 
-  if (operation.cancelRequested) {
-    operation.status = "CANCELED";
-    operation.cancelRequested = false;
-    rmSync(path, { force: true });
-  } else if (failure) {
-    operation.status = "FAILED";
-    operation.errorCode = failure;
-    operation.completedAt = ctx.store.nowIso();
-    if (bytes > 0) {
-      files.files.set(token, path);
-      operation.partialToken = token;
-    } else {
-      rmSync(path, { force: true });
-    }
-  } else {
-    operation.status = "COMPLETED";
-    operation.completedAt = ctx.store.nowIso();
-    if (bytes > 0) {
-      files.files.set(token, path);
-      operation.resultToken = token;
-      operation.fileSize = bytes;
-    } else {
-      rmSync(path, { force: true });
-    }
-  }
+  const canceled = operation.cancelRequested;
+  settleOperation(ctx, files, operation, { path, token, bytes, failure });
+  if (canceled) operation.cancelRequested = false;
   announce(ctx, operation);
 }

@@ -124,6 +124,39 @@ function finishPayload(operation: BulkOperationRecord) {
   };
 }
 
+/**
+ * An operation's terminal state once its file is written: CANCELED (file dropped), FAILED (a partial file kept when
+ * it holds anything) or COMPLETED (the result file, when not empty). Shared by query and mutation operations.
+ */
+export function settleOperation(
+  ctx: EmulatorContext,
+  files: BulkFiles,
+  operation: BulkOperationRecord,
+  written: { path: string; token: string; bytes: number; failure: BulkOperationErrorCode | null },
+): void {
+  const { path, token, bytes, failure } = written;
+  if (operation.cancelRequested) {
+    operation.status = "CANCELED";
+    rmSync(path, { force: true });
+    return;
+  }
+  operation.completedAt = ctx.store.nowIso();
+  if (failure) {
+    operation.status = "FAILED";
+    operation.errorCode = failure;
+  } else operation.status = "COMPLETED";
+  if (bytes === 0) {
+    rmSync(path, { force: true });
+    return;
+  }
+  files.files.set(token, path);
+  if (failure) operation.partialToken = token;
+  else {
+    operation.resultToken = token;
+    operation.fileSize = bytes;
+  }
+}
+
 /** Fires `bulk_operations/finish` for a terminal operation (delivery not guaranteed, as on Shopify). */
 export function announce(ctx: EmulatorContext, operation: BulkOperationRecord): void {
   const webhooks = dispatchers.get(ctx);
@@ -198,29 +231,6 @@ export async function runQueryOperation(
   }
   await closeStream(stream);
 
-  if (operation.cancelRequested) {
-    operation.status = "CANCELED";
-    rmSync(path, { force: true });
-  } else if (failure) {
-    operation.status = "FAILED";
-    operation.errorCode = failure;
-    operation.completedAt = ctx.store.nowIso();
-    if (bytes > 0) {
-      files.files.set(token, path);
-      operation.partialToken = token;
-    } else {
-      rmSync(path, { force: true });
-    }
-  } else {
-    operation.status = "COMPLETED";
-    operation.completedAt = ctx.store.nowIso();
-    if (bytes > 0) {
-      files.files.set(token, path);
-      operation.resultToken = token;
-      operation.fileSize = bytes;
-    } else {
-      rmSync(path, { force: true });
-    }
-  }
+  settleOperation(ctx, files, operation, { path, token, bytes, failure });
   finish();
 }
