@@ -4,6 +4,7 @@ import { createServer } from "node:net";
 import { resolve } from "node:path";
 import { localAppEnv, localEmulatorConfig, ROOT } from "../../scripts/local-shopify.js";
 import { BLOCKED_MARKER, loopbackOnlyNodeOptions } from "../setup/loopback-only-options.js";
+import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
 import { EmulatorClient } from "../shopify-emulator/client.js";
 import { startEmulator, type RunningEmulator } from "../shopify-emulator/server.js";
 import { EmulatorStore } from "../shopify-emulator/store/store.js";
@@ -128,6 +129,19 @@ export async function startAppStack(options: {
 export const BROWSER_HEADERS = {
   "user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36",
 };
+
+/**
+ * The merchant opens Cohort in the shop's admin: a session token, the token exchange, afterAuth. Answers the app's
+ * response (200 when the shop is installed and the offline session stored).
+ */
+export async function openEmbeddedApp(stack: AppStack, shop: string): Promise<Response> {
+  const token = mintSessionToken(stack.emulator.context, { shopDomain: shop });
+  const host = Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`)
+    .toString("base64")
+    .replace(/=+$/, "");
+  const params = new URLSearchParams({ embedded: "1", shop, host, id_token: token });
+  return fetch(`${stack.appUrl}/app?${params}`, { headers: BROWSER_HEADERS });
+}
 
 /** Polls `probe` until it returns something truthy, or fails after `timeoutMs`. */
 export async function waitFor<T>(

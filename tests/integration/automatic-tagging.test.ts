@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { localAppEnv } from "../../scripts/local-shopify.js";
-import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
-import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor } from "../helpers/app-stack.js";
+import { type AppStack, startAppStack, waitFor, openEmbeddedApp } from "../helpers/app-stack.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
 import { cohort, workDirectory } from "../scripts/cohort-cli-harness.js";
 
@@ -100,12 +99,7 @@ describe.each(await providers())("automatic tagging through the running app, on 
 
   /** The merchant opens Cohort in the admin: session token, token exchange, afterAuth. */
   async function openApp(): Promise<void> {
-    const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
-    const host = Buffer.from(`admin.shopify.com/store/${SHOP.replace(".myshopify.com", "")}`)
-      .toString("base64")
-      .replace(/=+$/, "");
-    const params = new URLSearchParams({ embedded: "1", shop: SHOP, host, id_token: token });
-    const response = await fetch(`${stack.appUrl}/app?${params}`, { headers: BROWSER_HEADERS });
+    const response = await openEmbeddedApp(stack, SHOP);
     expect(response.status, stack.logs.join("")).toBe(200);
   }
 

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { prismaSyncStore } from "../../app/db/sync/sync-store.server.js";
-import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
 import type { CustomerRecord } from "../shopify-emulator/store/types.js";
-import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor } from "../helpers/app-stack.js";
+import { type AppStack, startAppStack, waitFor, openEmbeddedApp } from "../helpers/app-stack.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
 
 const SHOP = "install-demo.myshopify.com";
@@ -37,14 +36,7 @@ async function stopSeededStack(seeded: SeededStack | undefined): Promise<void> {
 
 /** The merchant opens the app in Shopify admin for the first time (session token, then token exchange). */
 async function openApp(stack: AppStack, shop: string): Promise<void> {
-  const host = Buffer.from(`admin.shopify.com/store/${shop.replace(".myshopify.com", "")}`)
-    .toString("base64")
-    .replace(/=+$/, "");
-  const token = mintSessionToken(stack.emulator.context, { shopDomain: shop });
-  const response = await fetch(
-    `${stack.appUrl}/app?embedded=1&shop=${shop}&host=${host}&id_token=${encodeURIComponent(token)}`,
-    { headers: BROWSER_HEADERS },
-  );
+  const response = await openEmbeddedApp(stack, shop);
   expect(response.status, stack.logs.join("")).toBe(200);
 }
 

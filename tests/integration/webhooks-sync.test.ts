@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
-import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor } from "../helpers/app-stack.js";
+import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor, openEmbeddedApp } from "../helpers/app-stack.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
 import { signedWebhook } from "../helpers/webhooks.js";
 
@@ -24,12 +24,7 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
 
   /** The merchant opens Cohort in the admin: session token, token exchange, afterAuth. */
   async function openApp(): Promise<void> {
-    const token = mintSessionToken(stack.emulator.context, { shopDomain: SHOP });
-    const host = Buffer.from(`admin.shopify.com/store/${SHOP.replace(".myshopify.com", "")}`)
-      .toString("base64")
-      .replace(/=+$/, "");
-    const params = new URLSearchParams({ embedded: "1", shop: SHOP, host, id_token: token });
-    const response = await fetch(`${stack.appUrl}/app?${params}`, { headers: BROWSER_HEADERS });
+    const response = await openEmbeddedApp(stack, SHOP);
     expect(response.status, stack.logs.join("")).toBe(200);
   }
 
