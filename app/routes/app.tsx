@@ -5,6 +5,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import { env } from "../env.server.js";
+import { navigation } from "../locales/en/navigation.js";
 import { authenticate } from "../shopify.server.js";
 
 export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
@@ -21,9 +22,9 @@ export default function App() {
     <AppProvider isEmbeddedApp apiKey={apiKey} {...(appBridgeUrl ? { __APP_BRIDGE_URL: appBridgeUrl } : {})}>
       <NavMenu>
         <Link to="/app" rel="home">
-          Overview
+          {navigation.overview}
         </Link>
-        <Link to="/app/privacy">Privacy requests</Link>
+        <Link to="/app/privacy">{navigation.privacy}</Link>
       </NavMenu>
       <Outlet />
     </AppProvider>
