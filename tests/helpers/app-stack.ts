@@ -8,6 +8,7 @@ import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
 import { EmulatorClient } from "../shopify-emulator/client.js";
 import { startEmulator, type RunningEmulator } from "../shopify-emulator/server.js";
 import { EmulatorStore } from "../shopify-emulator/store/store.js";
+import type { Database } from "../../app/db/client.server.js";
 
 /**
  * The whole system for end-to-end tests: the local Shopify in this process and the built app (`server.js`, as
@@ -119,6 +120,9 @@ export async function startAppStack(options: {
       await Promise.all([exited, workerExited]);
       await emulator.close();
       emulator.store.close();
+      // An event that failed and rested shows as a slow test: say which and why, even when the test passed.
+      const failedEvents = logs.filter((line) => /\[inbox\] .* failed \(attempt/.test(line));
+      if (failedEvents.length > 0) console.warn(`Webhook events failed in this stack:\n${failedEvents.join("")}`);
       const blocked = logs.filter((line) => line.includes(BLOCKED_MARKER));
       if (blocked.length > 0) throw new Error(`The app tried to leave this machine:\n${blocked.join("")}`);
     },
@@ -156,4 +160,26 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error("condition not met in time");
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/**
+ * Waits until every webhook of the shop is applied. Longer than an event rests after its first failed attempt (5 s),
+ * so one transient failure does not fail the test; a real one names the events still pending and shows the app's log.
+ */
+export async function inboxDrained(
+  db: Pick<Database, "webhookEvent">,
+  stack: AppStack,
+  shop: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  await waitFor(
+    async () => (await db.webhookEvent.count({ where: { shop, processedAt: null } })) === 0,
+    timeoutMs,
+  ).catch(async (error: unknown) => {
+    const pending = await db.webhookEvent.findMany({
+      where: { shop, processedAt: null },
+      select: { topic: true, attempts: true, error: true, claimedUntil: true },
+    });
+    throw new Error(`${String(error)}: still pending ${JSON.stringify(pending)}\n${stack.logs.join("")}`);
+  });
 }

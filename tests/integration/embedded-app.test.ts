@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
-import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor } from "../helpers/app-stack.js";
+import { type AppStack, BROWSER_HEADERS, inboxDrained, startAppStack, waitFor } from "../helpers/app-stack.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
 import { signedWebhook } from "../helpers/webhooks.js";
 
@@ -160,10 +160,7 @@ describe.each(await providers())("the embedded app against the local Shopify, on
     // Customers of earlier tests may still be on their way (webhook, then worker): count once they have landed.
     const settled = async () => {
       await stack.emulator.webhooks.idle();
-      await waitFor(
-        async () => (await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })) === 0,
-        30_000,
-      );
+      await inboxDrained(db, stack, SHOP, 20_000);
     };
     await settled();
     const held = await db.syncedCustomer.count({ where: { shop: SHOP } });

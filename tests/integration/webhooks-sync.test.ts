@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
-import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor, openEmbeddedApp } from "../helpers/app-stack.js";
+import {
+  type AppStack,
+  BROWSER_HEADERS,
+  inboxDrained,
+  startAppStack,
+  waitFor,
+  openEmbeddedApp,
+} from "../helpers/app-stack.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
 import { signedWebhook } from "../helpers/webhooks.js";
 
@@ -34,7 +41,7 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
     await database?.drop();
   });
 
-  // Longer than the file's default: inboxDrained waits up to 45 s for a delivery the chaos delayed, and reports
+  // Longer than the file's default: inboxDrained waits up to 30 s for a delivery the chaos delayed, and reports
   // what is still pending when it gives up, which a test timeout would cut short.
   it(
     "given orders placed with duplicated and reordered deliveries, when the webhooks arrive, then the worker stores the orders and the customer's metrics",
@@ -64,7 +71,7 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
       });
       expect(metrics).toMatchObject({ orderCount: 2, refundedAmount: 200_000n });
       // A delivery delayed by the chaos may still be in the inbox: once it is applied, the state must not regress.
-      await inboxDrained(db, stack);
+      await inboxDrained(db, stack, SHOP);
       expect(
         await db.customerMetrics.findUnique({
           where: { shop_customerId: { shop: SHOP, customerId: String(customer.id) } },
@@ -119,7 +126,7 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
     await waitFor(async () => ((await db.webhookEvent.count({ where: keptWithEmail })) === 1 ? true : null));
     // Shopify sends customers/redact long after the customer's last webhooks: let those land and apply first.
     await stack.emulator.webhooks.idle();
-    await inboxDrained(db, stack);
+    await inboxDrained(db, stack, SHOP);
     await stack.control.fireWebhook(SHOP, { topic: "customers/redact", customerId: customer.id });
     await waitFor(async () => {
       const row = await db.syncedOrder.findUnique({ where: { shop_id: { shop: SHOP, id: String(order.id) } } });
@@ -161,7 +168,7 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
       expect(await db.syncedOrder.count({ where: { shop: SHOP, id: String(kept.id) } })).toBe(1);
       expect(await metricsOf()).toMatchObject({ orderCount: 1, netSpend: 90_000n });
       // Applied webhooks keep no personal data: the payloads are blanked, the rows stay for deduplication.
-      await inboxDrained(db, stack);
+      await inboxDrained(db, stack, SHOP);
       expect(await db.webhookEvent.count({ where: { shop: SHOP, payload: { contains: "deletes@example.com" } } })).toBe(
         0,
       );
@@ -205,20 +212,3 @@ describe.each(await providers())("webhooks applied by the running app, on %s", (
     ]);
   });
 });
-
-/**
- * Waits until every webhook of the shop is applied. Longer than the 30 s an event rests after a failed attempt: one
- * transient failure must not fail the test; a real one names the events still pending and shows the app's log.
- */
-async function inboxDrained(db: Database, stack: AppStack): Promise<void> {
-  await waitFor(
-    async () => (await db.webhookEvent.count({ where: { shop: SHOP, processedAt: null } })) === 0,
-    45_000,
-  ).catch(async (error: unknown) => {
-    const pending = await db.webhookEvent.findMany({
-      where: { shop: SHOP, processedAt: null },
-      select: { topic: true, attempts: true, error: true, claimedUntil: true },
-    });
-    throw new Error(`${String(error)}: still pending ${JSON.stringify(pending)}\n${stack.logs.join("")}`);
-  });
-}

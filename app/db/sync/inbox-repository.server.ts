@@ -49,9 +49,11 @@ export function retryDelay(attempts: number, base: number, cap: number): number 
 
 export function prismaInboxRepository(db: Database, options: PrismaInboxOptions = {}): InboxRepository {
   const now = options.now ?? (() => Date.now());
-  const retryDelayMs = options.retryDelayMs ?? 30_000;
+  // Most failures are passing (a lock, a deadlock, Shopify's 5xx): the first retry comes soon, later ones back off
+  // to the hourly cap, and twelve attempts still span over two hours before an event is dead-lettered.
+  const retryDelayMs = options.retryDelayMs ?? 5_000;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 60 * 60_000;
-  const maxAttempts = options.maxAttempts ?? 10;
+  const maxAttempts = options.maxAttempts ?? 12;
   const maxAbandonedAlone = options.maxAbandonedAlone ?? 3;
   const complianceTopics = [...COMPLIANCE_TOPICS];
 

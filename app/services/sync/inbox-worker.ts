@@ -156,6 +156,13 @@ export class InboxWorker {
 
   private async markFailed(event: InboxEvent, error: unknown): Promise<void> {
     const outcome = await this.deps.inbox.markFailed(event.id, event.claimToken, errorText(error));
+    if (outcome && !isComplianceTopic(event.topic)) {
+      // An ordinary event is healed by its retry (or, dead-lettered, by reconciliation); the log says why it rests.
+      this.deps.log?.(
+        `[inbox] ${event.topic} ${event.id} for ${event.shop} failed (attempt ${outcome.attempts}), ` +
+          `${outcome.retryAt ? `retrying at ${outcome.retryAt.toISOString()}` : "dead-lettered"}: ${errorText(error)}`,
+      );
+    }
     if (outcome && isComplianceTopic(event.topic)) {
       // A privacy request is never dropped: it is retried until it succeeds or the merchant gives up on it.
       this.deps.log?.(
