@@ -108,7 +108,8 @@ function segmentIdOf(id: unknown): number {
 }
 
 const segmentCreate: FieldResolver = (args, ctx) => {
-  const name = String(args.name ?? "");
+  // Names are trimmed before their length is checked (captured: a 255+ padded name is accepted, trimmed).
+  const name = String(args.name ?? "").trim();
   const query = String(args.query ?? "");
   const failedName = nameErrors(name);
   const errors = [...failedName, ...queryErrors(query, failedName.length === 0)];
@@ -141,7 +142,7 @@ const segmentUpdate: FieldResolver = (args, ctx) => {
   });
   const existing = getSegment(ctx, id);
   if (!existing) return payload(null, [userError(["id"], "Segment does not exist")]);
-  const name = typeof args.name === "string" ? args.name : null;
+  const name = typeof args.name === "string" ? args.name.trim() : null;
   const query = typeof args.query === "string" ? args.query : null;
   if (name === null && query === null)
     return payload(null, [userError(null, "At least one attribute to change must be present")]);
