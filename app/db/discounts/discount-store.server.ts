@@ -90,13 +90,11 @@ export function prismaDiscountStore(db: Database, databaseUrl: string): Discount
         sql,
         ...p.values,
       );
-      return rows.map(
-        (row): AttributionRow => ({
-          discountId: row.discountId,
-          redemptions: Number(row.redemptions),
-          revenue: BigInt(String(row.revenue).replace(/\.0+$/, "")),
-        }),
-      );
+      return rows.map((row): AttributionRow => ({
+        discountId: row.discountId,
+        redemptions: Number(row.redemptions),
+        revenue: BigInt(String(row.revenue).replace(/\.0+$/, "")),
+      }));
     },
   };
 }

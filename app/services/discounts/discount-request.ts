@@ -3,7 +3,13 @@ import { z } from "zod";
 import { discounts as text } from "../../locales/en/discounts.js";
 
 const decimal = z
-  .union([z.number(), z.string().trim().regex(/^\d+(\.\d+)?$/)])
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^\d+(\.\d+)?$/),
+  ])
   .transform((value) => Number(value));
 const optionalDate = z
   .string()

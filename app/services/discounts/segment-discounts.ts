@@ -29,15 +29,16 @@ export interface DiscountDependencies {
 }
 
 export type CreateDiscountOutcome =
-  | { ok: true; discount: StoredDiscount; warnings: string[] }
-  | { ok: false; fieldErrors: FieldErrors };
+  { ok: true; discount: StoredDiscount; warnings: string[] } | { ok: false; fieldErrors: FieldErrors };
 
 function mapUserErrors(errors: readonly ShopifyUserError[]): FieldErrors {
   const fields: FieldErrors = {};
   for (const error of errors) {
     const field = fieldOfShopifyPath(error.field);
     const message =
-      error.field === null && /segment limit/i.test(error.message) ? text.segmentLimit : text.shopifyRefused(error.message);
+      error.field === null && /segment limit/i.test(error.message)
+        ? text.segmentLimit
+        : text.shopifyRefused(error.message);
     fields[field] ??= message;
   }
   return fields;

@@ -3,11 +3,16 @@
  * re-queried when the Cohort segment's name or tag changes, deleted when the segment retires.
  */
 import { shopifySegmentName, tagSegmentQuery } from "../../domain/discounts/shopify-segment-query.js";
-import type { DiscountSegment, DiscountStore, ShopifyDiscounts, ShopifySegmentLink, ShopifyUserError } from "./ports.js";
+import type {
+  DiscountSegment,
+  DiscountStore,
+  ShopifyDiscounts,
+  ShopifySegmentLink,
+  ShopifyUserError,
+} from "./ports.js";
 
 export type LinkOutcome =
-  | { ok: true; link: ShopifySegmentLink; created: boolean }
-  | { ok: false; userErrors: ShopifyUserError[] };
+  { ok: true; link: ShopifySegmentLink; created: boolean } | { ok: false; userErrors: ShopifyUserError[] };
 
 export async function ensureShopifySegment(
   shopify: ShopifyDiscounts,
