@@ -32,6 +32,8 @@ export interface DiscountRecord {
   segmentIds: number[] | null;
   customerIds: number[] | null;
   asyncUsageCount: number;
+  /** The input it was made from, so an update can merge over it. */
+  input?: Bag;
   createdAt: string;
   updatedAt: string;
 }
@@ -241,6 +243,7 @@ function parseInput(
   input: Bag,
   method: DiscountRecord["method"],
   kind: DiscountRecord["kind"],
+  ownId: number | null = null,
 ): Parsed {
   const errors: DiscountUserError[] = [];
   const at = (...path: string[]) => [argument, ...path];
@@ -256,7 +259,7 @@ function parseInput(
     else if (code.length > MAX_CODE_LENGTH)
       errors.push(error(at("code"), `Code is too long (maximum is ${MAX_CODE_LENGTH} characters)`, "TOO_LONG"));
     else if (/[\r\n]/.test(code)) errors.push(error(at("code"), "Code cannot contain newline characters.", "INVALID"));
-    else if (discountByCode(ctx.emulator.store, ctx.shop.id, code))
+    else if ((discountByCode(ctx.emulator.store, ctx.shop.id, code)?.id ?? ownId) !== ownId)
       errors.push(error(at("code"), "Code must be unique. Please try a different code.", "TAKEN"));
   }
 
@@ -412,6 +415,7 @@ function createMutation(
     const now = ctx.emulator.store.nowIso();
     const discount: DiscountRecord = {
       ...record,
+      input,
       id: ctx.emulator.store.nextId(),
       asyncUsageCount: 0,
       createdAt: now,
@@ -508,8 +512,86 @@ export function discountQueryResolvers(): Record<string, FieldResolver> {
   };
 }
 
+function updateMutation(
+  argument: string,
+  payloadType: string,
+  type: "DiscountCodeNode" | "DiscountAutomaticNode",
+): FieldResolver {
+  const nodeField = type === "DiscountCodeNode" ? "codeDiscountNode" : "automaticDiscountNode";
+  return (args, ctx) => {
+    const gid = parseGid(String(args.id));
+    const existing = gid && gid.type === type ? getDiscount(ctx, gid.id) : null;
+    if (!existing || nodeType(existing) !== type)
+      return {
+        __typename: payloadType,
+        [nodeField]: null,
+        userErrors: [error(["id"], "Discount does not exist", "INVALID")],
+      };
+    const change = isBag(args[argument]) ? (args[argument] as Bag) : {};
+    // A new buyer context replaces the old one, whichever form the old one had.
+    const base = { ...(existing.input ?? {}) };
+    if ("context" in change || "customerSelection" in change) {
+      delete base.context;
+      delete base.customerSelection;
+    }
+    const merged = { ...base, ...change };
+    const { record, errors } = parseInput(ctx, argument, merged, existing.method, existing.kind, existing.id);
+    if (errors.length > 0) return { __typename: payloadType, [nodeField]: null, userErrors: errors };
+    const updated: DiscountRecord = { ...existing, ...record, input: merged, updatedAt: ctx.emulator.store.nowIso() };
+    putDiscount(ctx, updated);
+    const node = type === "DiscountCodeNode" ? codeNode(ctx, updated) : automaticNode(ctx, updated);
+    return { __typename: payloadType, [nodeField]: node, userErrors: [] };
+  };
+}
+
+/** Activate: starts now (if it had not) with no end; deactivate: ends now. */
+function activation(
+  payloadType: string,
+  type: "DiscountCodeNode" | "DiscountAutomaticNode",
+  active: boolean,
+): FieldResolver {
+  const nodeField = type === "DiscountCodeNode" ? "codeDiscountNode" : "automaticDiscountNode";
+  return (args, ctx) => {
+    const gid = parseGid(String(args.id));
+    const existing = gid && gid.type === type ? getDiscount(ctx, gid.id) : null;
+    if (!existing || nodeType(existing) !== type)
+      return {
+        __typename: payloadType,
+        [nodeField]: null,
+        userErrors: [error(["id"], "Discount does not exist", "INVALID")],
+      };
+    const now = ctx.emulator.store.nowIso();
+    const updated: DiscountRecord = active
+      ? {
+          ...existing,
+          startsAt: new Date(existing.startsAt) > new Date(now) ? now : existing.startsAt,
+          endsAt: null,
+          updatedAt: now,
+        }
+      : { ...existing, endsAt: now, updatedAt: now };
+    putDiscount(ctx, updated);
+    const node = type === "DiscountCodeNode" ? codeNode(ctx, updated) : automaticNode(ctx, updated);
+    return { __typename: payloadType, [nodeField]: node, userErrors: [] };
+  };
+}
+
 export function discountMutationResolvers(): Record<string, FieldResolver> {
   return {
+    discountCodeBasicUpdate: updateMutation("basicCodeDiscount", "DiscountCodeBasicUpdatePayload", "DiscountCodeNode"),
+    discountAutomaticBasicUpdate: updateMutation(
+      "automaticBasicDiscount",
+      "DiscountAutomaticBasicUpdatePayload",
+      "DiscountAutomaticNode",
+    ),
+    discountCodeFreeShippingUpdate: updateMutation(
+      "freeShippingCodeDiscount",
+      "DiscountCodeFreeShippingUpdatePayload",
+      "DiscountCodeNode",
+    ),
+    discountCodeActivate: activation("DiscountCodeActivatePayload", "DiscountCodeNode", true),
+    discountCodeDeactivate: activation("DiscountCodeDeactivatePayload", "DiscountCodeNode", false),
+    discountAutomaticActivate: activation("DiscountAutomaticActivatePayload", "DiscountAutomaticNode", true),
+    discountAutomaticDeactivate: activation("DiscountAutomaticDeactivatePayload", "DiscountAutomaticNode", false),
     discountCodeBasicCreate: createMutation("basicCodeDiscount", "DiscountCodeBasicCreatePayload", "code", "basic"),
     discountAutomaticBasicCreate: createMutation(
       "automaticBasicDiscount",
