@@ -17,7 +17,7 @@ describe("npm run cohort -- discounts", () => {
 
   beforeAll(async () => {
     const { db, url } = await migratedDatabase("sqlite");
-    ({ emulator, control } = await installedCliShop(db, { domain: SHOP, name: "Discounts CLI" }));
+    ({ emulator, control } = await installedCliShop(db, { domain: SHOP, name: "Discounts CLI", ianaTimezone: "UTC" }));
     await control.createCustomer(SHOP, { email: "vip@example.com", tags: ["vip"] });
     env = { ...VALID_ENV, SHOPIFY_EMULATOR_URL: emulator.url, DATABASE_URL: url };
     expect((await run(["segment", "create", SHOP, "VIP", "amount_spent >= 100"])).code).toBe(0);
