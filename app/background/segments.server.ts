@@ -49,6 +49,7 @@ import type {
 import { shopTimeZones } from "../services/shop/shop-time-zone.js";
 import { adminClientForShop } from "../shopify/offline-admin.server.js";
 import { retireTagging } from "./tagging.server.js";
+import { keepShopifySegmentInStep, retireShopifySegmentOf } from "./discounts.server.js";
 
 /** Segments wired for this process: the worker, the backfill, the daily schedule and the command line use it. */
 const timeZoneOf = shopTimeZones((shop) => adminClientForShop(shop).asAdminGraphql());
@@ -131,8 +132,10 @@ export async function segmentMembers(
   return { members, history };
 }
 
-export function renameShopSegment(shop: string, segment: string, newName: string): Promise<SegmentRecord> {
-  return renameSegment(deps(), shop, segment, newName, new Date());
+export async function renameShopSegment(shop: string, segment: string, newName: string): Promise<SegmentRecord> {
+  const renamed = await renameSegment(deps(), shop, segment, newName, new Date());
+  await keepShopifySegmentInStep(shop, renamed.id);
+  return renamed;
 }
 
 export async function editShopSegment(shop: string, segment: string, query: string): Promise<EditedSegment> {
@@ -149,6 +152,7 @@ export async function deleteShopSegment(shop: string, segment: string): Promise<
     new Date(),
   );
   await retireTagging(shop, deleted.segment.id);
+  await retireShopifySegmentOf(shop, deleted.segment.id);
   return deleted;
 }
 

@@ -1,4 +1,5 @@
 import db from "../db.server.js";
+import { keepShopifySegmentInStep } from "./discounts.server.js";
 import { prismaSegmentRepository } from "../db/segments/segment-repository.server.js";
 import { prismaTagStateStore } from "../db/tagging/tag-state-store.server.js";
 import { env } from "../env.server.js";
@@ -44,7 +45,11 @@ export async function segmentNamed(shop: string, reference: string): Promise<Seg
 }
 
 export async function configureTagging(shop: string, segment: string, change: TaggingChange): Promise<TaggingOutcome> {
-  return configureSegmentTagging(store(), shop, await segmentNamed(shop, segment), change, new Date());
+  const record = await segmentNamed(shop, segment);
+  const outcome = await configureSegmentTagging(store(), shop, record, change, new Date());
+  // A new tag changes the query of the Shopify segment behind the segment's discounts.
+  if (change.tag !== undefined && outcome.ok) await keepShopifySegmentInStep(shop, record.id);
+  return outcome;
 }
 
 export async function dryRunTagging(shop: string, segment: string): Promise<TagDryRun> {

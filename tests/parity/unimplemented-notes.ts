@@ -10,7 +10,14 @@ export interface UnimplementedNote {
 }
 
 /** The capture domains of the API surface Cohort calls (tags are filed under products). */
-export const DOMAINS_COHORT_USES = ["bulk-operations", "customers", "orders", "products"] as const;
+export const DOMAINS_COHORT_USES = [
+  "bulk-operations",
+  "customers",
+  "discounts",
+  "orders",
+  "products",
+  "segments",
+] as const;
 
 export const UNIMPLEMENTED_NOTES: Readonly<Record<string, UnimplementedNote>> = {
   "bulk-operation-cold-catalog-hydration": {
@@ -82,5 +89,49 @@ export const UNIMPLEMENTED_NOTES: Readonly<Record<string, UnimplementedNote>> = 
   "tags-add-multi-resource": {
     kind: "not needed",
     why: "tagsAdd on articles and draft orders: Cohort tags customers only (customer tags pass in tags-add-live-parity).",
+  },
+  "customer-segment-members-query-create-direct-query-grammar": {
+    kind: "not needed",
+    why: "customerSegmentMembersQuery(Create) and customerSegmentMembers: Cohort evaluates segments itself and never asks Shopify for a segment's members; it only creates the segment a discount is limited to. The grammar errors it shows are those segmentCreate gives (passing in segment-create-update-query-grammar).",
+  },
+  "customer-segment-members-query-create-segment-id-paths": {
+    kind: "not needed",
+    why: "customerSegmentMembersQuery(Create) and customerSegmentMembers: Cohort evaluates segments itself and never asks Shopify for a segment's members; it only creates the segment a discount is limited to.",
+  },
+  "customer-segment-members-query-create-validation-and-shape": {
+    kind: "not needed",
+    why: "customerSegmentMembersQuery(Create) and customerSegmentMembers: Cohort evaluates segments itself and never asks Shopify for a segment's members; it only creates the segment a discount is limited to.",
+  },
+  "customer-segment-members-query-lifecycle": {
+    kind: "not needed",
+    why: "customerSegmentMembersQuery(Create) and customerSegmentMembers: Cohort evaluates segments itself and never asks Shopify for a segment's members; it only creates the segment a discount is limited to.",
+  },
+  "segment-authoritative-prerequisites": {
+    kind: "not needed",
+    why: "customerSegmentMembersQuery(Create) and customerSegmentMembers: Cohort evaluates segments itself and never asks Shopify for a segment's members; it only creates the segment a discount is limited to. Its segmentCreate/segment reads are covered by segment-payload-non-null-fields (passing).",
+  },
+  "segment-query-grammar-not-contains": {
+    kind: "later",
+    why: "Its segmentCreate with `customer_tags NOT CONTAINS` is accepted here; the member query after it is customerSegmentMembersQueryCreate (customerSegmentMembersQuery(Create) and customerSegmentMembers: Cohort evaluates segments itself and never asks Shopify for a segment's members; it only creates the segment a discount is limited to.).",
+  },
+  "segment-staged-catalog-roots": {
+    kind: "not needed",
+    why: "segmentFilters / segmentFilterSuggestions / segmentValueSuggestions / segmentMigrations drive Shopify's segment editor; Cohort writes one fixed query shape (customer_tags CONTAINS).",
+  },
+  "segments-baseline-read": {
+    kind: "not needed",
+    why: "Beside segments/segment/segmentsCount (resolved here) it reads the segment editor's catalog roots (segmentFilters, \u2026, segmentMigrations), which Cohort never sends.",
+  },
+  "segments-user-errors-shape": {
+    kind: "later",
+    why: "Its segmentCreate/segmentUpdate/segmentDelete userError targets are what the local Shopify answers (same texts as the passing segment-update-unknown-id-validation and segment-create-name-failure scenarios); the replay stops at customerSegmentMembersQueryCreate, which Cohort never sends.",
+  },
+  "discount-app-function-validation": {
+    kind: "later",
+    why: "discountCodeAppCreate / discountAutomaticAppCreate with a Function: the discount Function extension (issue 15's other half) will need them; Cohort's native discounts do not.",
+  },
+  "discount-context-customer-selection-conflict": {
+    kind: "not needed",
+    why: 'Its setup and targets use BXGY and app discounts (discountCodeBxgyCreate/Update, discountCodeAppCreate). The conflict rule itself ("Only one of context or customerSelection can be provided.") is implemented for the basic and free-shipping mutations; Cohort sends only `context`.',
   },
 };

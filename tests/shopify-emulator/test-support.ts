@@ -16,6 +16,8 @@ export const ALL_SCOPES = [
   "read_all_orders",
   "read_products",
   "write_products",
+  "read_discounts",
+  "write_discounts",
 ];
 
 export interface TestConfigOptions {

@@ -23,6 +23,7 @@ import type {
 } from "../store/types.js";
 import type { StoreTopic } from "../store/store.js";
 import { parseGid } from "../store/types.js";
+import { storedDiscountTerms, recordDiscountUse } from "../graphql/resolvers/discounts.js";
 import { COMPLIANCE_TOPICS, orderIdsOfCustomer, type WebhookDispatcher } from "../webhooks/dispatcher.js";
 import { compliancePayload, type JsonObject } from "../webhooks/payloads.js";
 import { failNextBulkOperation, setBulkOperationDelay } from "../bulk/runner.js";
@@ -574,6 +575,7 @@ export function registerControl(router: Router, ctx: EmulatorContext, webhooks: 
       const order = buildOrder(ctx, shop, input);
       const topics: StoreTopic[] = order.financialStatus === "PAID" ? ["orders/paid"] : [];
       store.putOrder(shop.id, order, { topics });
+      for (const code of order.discountCodes) recordDiscountUse(store, shop.id, code);
       return { order: store.getOrder(shop.id, order.id) };
     },
     201,
@@ -804,9 +806,14 @@ function buildOrder(ctx: EmulatorContext, shop: ShopRecord, input: z.infer<typeo
 
   // Discounts: percentages apply per line; fixed amounts are spread over lines by value, the last line taking
   // the rounding remainder so the parts add up exactly.
-  const codes = (input.discountCodes ?? []).map((code) =>
-    typeof code === "string" ? { code, percentage: 10, amount: undefined } : code,
-  );
+  // A bare code the shop holds as a discount takes that discount's value, and only when the buyer is eligible
+  // (checkout refuses it otherwise); other bare codes are 10 % off as before.
+  const codes = (input.discountCodes ?? []).flatMap((code) => {
+    if (typeof code !== "string") return [code];
+    const stored = storedDiscountTerms(store, shop.id, code, customer?.tags ?? null, now);
+    if (stored === "ineligible") return [];
+    return [stored ?? { code, percentage: 10, amount: undefined }];
+  });
   const lineDiscount = gross.map(() => "0.00");
   const grossTotal = addMoney("0.00", ...gross.map((line) => line.total));
   for (const code of codes) {

@@ -79,6 +79,20 @@ CREATE TABLE IF NOT EXISTS collections (
   data TEXT NOT NULL,
   PRIMARY KEY (shop_id, id)
 );
+CREATE TABLE IF NOT EXISTS segments (
+  shop_id INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (shop_id, id)
+);
+CREATE TABLE IF NOT EXISTS discounts (
+  shop_id INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  code TEXT,
+  data TEXT NOT NULL,
+  PRIMARY KEY (shop_id, id)
+);
 CREATE TABLE IF NOT EXISTS installations (
   shop_id INTEGER NOT NULL,
   client_id TEXT NOT NULL,
@@ -176,6 +190,8 @@ export class EmulatorStore {
       "orders",
       "products",
       "collections",
+      "segments",
+      "discounts",
       "installations",
       "access_tokens",
       "refresh_tokens",

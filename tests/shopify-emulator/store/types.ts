@@ -185,6 +185,10 @@ export interface CollectionRecord {
 /** What Shopify shows in GIDs: `gid://shopify/<GidType>/<id>`. */
 export type GidType =
   | "Shop"
+  | "Segment"
+  | "DiscountCodeNode"
+  | "DiscountAutomaticNode"
+  | "DiscountRedeemCode"
   | "Customer"
   | "MailingAddress"
   | "Order"

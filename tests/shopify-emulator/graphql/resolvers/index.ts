@@ -31,6 +31,8 @@ import {
 } from "./search-specs.js";
 import { tagsAdd, tagsRemove } from "./tags.js";
 import { bulkMutationResolvers, bulkQueryResolvers } from "../../bulk/resolvers.js";
+import { getSegment, segmentMutationResolvers, segmentNode, segmentQueryResolvers } from "./segments.js";
+import { discountMutationResolvers, discountQueryResolvers } from "./discounts.js";
 
 export { searchWarnings } from "./objects.js";
 
@@ -122,6 +124,10 @@ function resolveNode(ctx: ResolverContext, id: unknown): unknown {
     }
     case "Shop":
       return gid.id === ctx.shop.id ? shopNode(ctx.shop) : null;
+    case "Segment": {
+      const segment = getSegment(ctx, gid.id);
+      return segment ? segmentNode(segment) : null;
+    }
     default:
       return null;
   }
@@ -210,12 +216,16 @@ export function buildRootResolvers(): RootResolvers {
     ),
     collectionsCount: searchedCount("collections", collectionSearch),
     ...bulkQueryResolvers(),
+    ...segmentQueryResolvers(),
+    ...discountQueryResolvers(),
   };
 
   const Mutation: Record<string, FieldResolver> = {
     tagsAdd,
     tagsRemove,
     ...bulkMutationResolvers(),
+    ...segmentMutationResolvers(),
+    ...discountMutationResolvers(),
   };
 
   return { QueryRoot, Mutation };
