@@ -1,0 +1,50 @@
+import { Badge, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
+import { SEGMENT_TEMPLATES, type AvailableSegmentTemplate } from "../../domain/segments/segment-templates.js";
+import { segmentEditor } from "../../locales/en/segments.js";
+
+/** The ready-made segments as cards; `onPick` gets an available one (unavailable ones say why). */
+export function SegmentTemplateGallery({
+  onPick,
+  columns = 3,
+}: {
+  onPick: (template: AvailableSegmentTemplate) => void;
+  columns?: number;
+}) {
+  return (
+    <InlineGrid columns={{ xs: 1, sm: 2, md: columns }} gap="300">
+      {SEGMENT_TEMPLATES.map((template) => (
+        <Card key={template.id} padding="300">
+          <BlockStack gap="200">
+            <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
+              <Text as="h3" variant="headingSm">
+                {template.name}
+              </Text>
+              {template.available ? (
+                <Button
+                  size="slim"
+                  onClick={() => onPick(template)}
+                  accessibilityLabel={`${segmentEditor.templateUse} ${template.name}`}
+                  id={`template-${template.id}`}
+                >
+                  {segmentEditor.templateUse}
+                </Button>
+              ) : (
+                <Badge>{segmentEditor.templateComing}</Badge>
+              )}
+            </InlineStack>
+            <Text as="p" tone="subdued">
+              {template.available ? template.description : template.reason}
+            </Text>
+            {template.available ? (
+              <Box>
+                <Text as="p" variant="bodySm" tone="subdued">
+                  <code>{template.query}</code>
+                </Text>
+              </Box>
+            ) : null}
+          </BlockStack>
+        </Card>
+      ))}
+    </InlineGrid>
+  );
+}
