@@ -63,12 +63,18 @@ function useLeaveConfirmation(dirty: boolean) {
   useEffect(() => {
     if (blocker.state !== "blocked") return;
     const confirm = window.shopify?.saveBar?.leaveConfirmation?.() ?? Promise.resolve();
-    confirm.then(() => blocker.proceed(), () => blocker.reset());
+    confirm.then(
+      () => blocker.proceed(),
+      () => blocker.reset(),
+    );
   }, [blocker]);
 }
 
 export interface SegmentEditorProps {
+  /** The saved name and query (empty for a new segment): what "unsaved changes" are measured against. */
   initial: { name: string; query: string };
+  /** Where editing starts, when not from `initial` (a template picked on the list). */
+  start?: { name: string; query: string };
   /** Whether this edits a saved segment (templates are then offered below the rules, not above). */
   editing: boolean;
 }
@@ -78,10 +84,10 @@ export interface SegmentEditorProps {
  * tree, the text box shows it printed; valid text re-parsed updates the builder), templates, a live preview, and
  * saving through App Bridge's save bar with the server's errors beside the fields.
  */
-export function SegmentEditor({ initial, editing }: SegmentEditorProps) {
-  const [name, setName] = useState(initial.name);
-  const [query, setQuery] = useState(initial.query);
-  const [builder, setBuilder] = useState(() => builderOf(initial.query));
+export function SegmentEditor({ initial, start = initial, editing }: SegmentEditorProps) {
+  const [name, setName] = useState(start.name);
+  const [query, setQuery] = useState(start.query);
+  const [builder, setBuilder] = useState(() => builderOf(start.query));
   const errors = useMemo(() => parseErrors(query), [query]);
   const save = useFetcher<SaveData>();
   const saving = save.state !== "idle";
@@ -133,6 +139,8 @@ export function SegmentEditor({ initial, editing }: SegmentEditorProps) {
   return (
     <>
       <SaveBar id={SAVE_BAR_ID} open={dirty || saving} discardConfirmation>
+        {/* App Bridge reads the primary button as Save and the other as Discard. */}
+        {/* eslint-disable-next-line react/no-unknown-property */}
         <button variant="primary" onClick={submit} disabled={saving} loading={saving ? "" : undefined}>
           {t.save}
         </button>

@@ -7,7 +7,12 @@ import { SizeSparkline } from "./size-sparkline.js";
 const count = (value: number) => value.toLocaleString("en-US");
 
 function Change({ value }: { value: number | null }) {
-  if (value === null) return <Text as="span" tone="subdued">{segmentList.noChange}</Text>;
+  if (value === null)
+    return (
+      <Text as="span" tone="subdued">
+        {segmentList.noChange}
+      </Text>
+    );
   const text = value > 0 ? `+${count(value)}` : count(value);
   return (
     <Text as="span" numeric tone={value > 0 ? "success" : value < 0 ? "critical" : undefined}>
@@ -17,12 +22,19 @@ function Change({ value }: { value: number | null }) {
 }
 
 function Warnings({ row }: { row: SegmentListRow }) {
-  if (row.warnings.length === 0) return <Text as="span" tone="subdued">{segmentList.noWarnings}</Text>;
+  if (row.warnings.length === 0)
+    return (
+      <Text as="span" tone="subdued">
+        {segmentList.noWarnings}
+      </Text>
+    );
   return (
     <InlineStack gap="100">
       {row.warnings.map((warning, index) => (
         <Tooltip key={index} content={warning.message}>
-          <Badge tone={warning.code === "EMPTY" ? "critical" : "warning"}>{segmentList.warningBadge[warning.code]}</Badge>
+          <Badge tone={warning.code === "EMPTY" ? "critical" : "warning"}>
+            {segmentList.warningBadge[warning.code]}
+          </Badge>
         </Tooltip>
       ))}
     </InlineStack>
@@ -62,7 +74,13 @@ export function SegmentListTable({ rows }: { rows: SegmentListRow[] }) {
             </Link>
           </IndexTable.Cell>
           <IndexTable.Cell>
-            {row.tag ? <Badge>{row.tag}</Badge> : <Text as="span" tone="subdued">{segmentList.noTag}</Text>}
+            {row.tag ? (
+              <Badge>{row.tag}</Badge>
+            ) : (
+              <Text as="span" tone="subdued">
+                {segmentList.noTag}
+              </Text>
+            )}
           </IndexTable.Cell>
           <IndexTable.Cell>
             <Text as="span" alignment="end" numeric>

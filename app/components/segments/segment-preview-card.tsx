@@ -66,9 +66,21 @@ export function SegmentPreviewCard({ state }: { state: PreviewState }) {
           {t.previewHeading}
         </Text>
         <div aria-live="polite" aria-busy={state.status === "loading"}>
-          {state.status === "idle" ? <Text as="p" tone="subdued">{t.previewIdle}</Text> : null}
-          {state.status === "invalid" ? <Text as="p" tone="subdued">{t.previewInvalid}</Text> : null}
-          {state.status === "failed" ? <Text as="p" tone="critical">{t.previewFailed}</Text> : null}
+          {state.status === "idle" ? (
+            <Text as="p" tone="subdued">
+              {t.previewIdle}
+            </Text>
+          ) : null}
+          {state.status === "invalid" ? (
+            <Text as="p" tone="subdued">
+              {t.previewInvalid}
+            </Text>
+          ) : null}
+          {state.status === "failed" ? (
+            <Text as="p" tone="critical">
+              {t.previewFailed}
+            </Text>
+          ) : null}
           {state.status === "loading" && state.last === null ? <SkeletonBodyText lines={4} /> : null}
           {state.status === "loading" && state.last !== null ? (
             <div style={{ opacity: 0.5 }}>

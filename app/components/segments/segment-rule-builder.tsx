@@ -242,7 +242,13 @@ function GroupBox({
   );
   if (!nested) return body;
   return (
-    <Box padding="300" borderWidth="025" borderColor="border-emphasis" borderRadius="200" background="bg-surface-secondary">
+    <Box
+      padding="300"
+      borderWidth="025"
+      borderColor="border-emphasis"
+      borderRadius="200"
+      background="bg-surface-secondary"
+    >
       {body}
     </Box>
   );

@@ -176,7 +176,10 @@ export function SegmentValueInput({ field, label, value, onChange }: ValueProps 
         <Select
           label={label}
           labelHidden
-          options={(field.enumValues ?? []).map((option) => ({ label: option.replace(/_/g, " ").toLowerCase(), value: option }))}
+          options={(field.enumValues ?? []).map((option) => ({
+            label: option.replace(/_/g, " ").toLowerCase(),
+            value: option,
+          }))}
           value={value.type === "string" ? value.value : ""}
           onChange={(option) => onChange({ type: "string", value: option })}
         />
@@ -225,8 +228,18 @@ export function idsFromText(text: string): SegmentValue[] {
     .map((part) => (/^(0|[1-9]\d*)$/.test(part) ? { type: "number", value: part } : { type: "string", value: part }));
 }
 
-export function IdsInput({ label, values, onChange }: { label: string; values: SegmentValue[]; onChange: (values: SegmentValue[]) => void }) {
-  const shown = values.map((value) => (value.type === "number" || value.type === "string" ? value.value : "")).join(", ");
+export function IdsInput({
+  label,
+  values,
+  onChange,
+}: {
+  label: string;
+  values: SegmentValue[];
+  onChange: (values: SegmentValue[]) => void;
+}) {
+  const shown = values
+    .map((value) => (value.type === "number" || value.type === "string" ? value.value : ""))
+    .join(", ");
   const [draft, setDraft] = useDraft(shown);
   return (
     <TextField

@@ -1,6 +1,8 @@
-import { parseSegmentQuery } from "../../domain/segments/segment-parser.js";
+import { z } from "zod";
+import { MAX_QUERY_BYTES, parseSegmentQuery } from "../../domain/segments/segment-parser.js";
 import type { SegmentQueryError } from "../../domain/segments/segment-query-error.js";
 import { InvalidSegmentError, SegmentNameTakenError, SegmentNotFoundError } from "./segment-catalog.js";
+import { segmentEditor } from "../../locales/en/segments.js";
 import type { SegmentRecord } from "./ports.js";
 
 /** What the editor sends: the name and the query text (the builder's tree printed, or the text as typed). */
@@ -8,6 +10,12 @@ export interface SegmentFormInput {
   name: string;
   query: string;
 }
+
+/** The editor's form as posted; a failure is reported beside the field (formErrorsOf). */
+export const SegmentFormSchema = z.object({
+  name: z.string().trim().min(1, segmentEditor.nameRequired).max(100, segmentEditor.nameTooLong),
+  query: z.string().trim().min(1, segmentEditor.queryRequired).max(MAX_QUERY_BYTES, segmentEditor.queryTooLong),
+});
 
 /** The errors shown beside the editor's fields; `query` carries the parser's positions. */
 export interface SegmentFormErrors {
@@ -61,4 +69,18 @@ export async function saveSegmentForm(
   } catch (error) {
     return { ok: false, errors: formErrors(error) };
   }
+}
+
+/** The schema's failures by field; a query refused before parsing is reported at its start. */
+export function formErrorsOf(error: z.ZodError): SegmentFormErrors {
+  const errors: SegmentFormErrors = {};
+  for (const issue of error.issues) {
+    if (issue.path[0] === "name") errors.name ??= issue.message;
+    else if (issue.path[0] === "query") {
+      errors.query ??= [
+        { code: "EMPTY_QUERY", message: issue.message, position: { offset: 0, line: 1, column: 0 }, hint: "" },
+      ];
+    } else errors.form ??= issue.message;
+  }
+  return errors;
 }

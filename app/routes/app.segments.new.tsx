@@ -1,0 +1,42 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { TitleBar } from "@shopify/app-bridge-react";
+import { Page } from "@shopify/polaris";
+import { saveSegment } from "../background/segment-pages.server.js";
+import { SegmentEditor } from "../components/segments/segment-editor.js";
+import { SegmentEditorError } from "../components/segments/segment-editor-error.js";
+import { fillSegmentTemplate, segmentTemplate } from "../domain/segments/segment-templates.js";
+import { segmentEditor as t } from "../locales/en/segments.js";
+import { formErrorsOf, SegmentFormSchema } from "../services/segments/segment-form.js";
+import { authenticate } from "../shopify.server.js";
+
+/** A template picked on the list page (`?template=`) starts the editor. */
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  await authenticate.admin(request);
+  const template = segmentTemplate(new URL(request.url).searchParams.get("template") ?? "");
+  return template?.available ? { name: template.name, query: fillSegmentTemplate(template) } : { name: "", query: "" };
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  const { session, redirect } = await authenticate.admin(request);
+  const form = SegmentFormSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!form.success) return { ok: false as const, errors: formErrorsOf(form.error), query: "" };
+  const saved = await saveSegment(session.shop, null, form.data);
+  if (!saved.ok) return { ok: false as const, errors: saved.errors, query: form.data.query };
+  return redirect("/app/segments");
+};
+
+export default function NewSegment() {
+  const start = useLoaderData<typeof loader>();
+  return (
+    <Page title={t.newTitle} backAction={{ content: t.back, url: "/app/segments" }}>
+      <TitleBar title={t.newTitle} />
+      {/* A template picked on the list starts with unsaved changes, so the save bar shows at once. */}
+      <SegmentEditor initial={{ name: "", query: "" }} start={start} editing={false} />
+    </Page>
+  );
+}
+
+export function ErrorBoundary() {
+  return <SegmentEditorError />;
+}
