@@ -34,7 +34,7 @@ export default function EditSegment() {
     <Page title={t.editTitle(segment.name)} backAction={{ content: t.back, url: `/app/segments/${segment.id}` }}>
       <TitleBar title={t.editTitle(segment.name)} />
       {/* Keyed by the saved segment, so the editor starts over when it was saved or another one is opened. */}
-      <SegmentEditor key={`${segment.id}:${segment.name}:${segment.query}`} initial={segment} editing />
+      <SegmentEditor key={`${segment.id}:${segment.name}:${segment.query}`} initial={segment} />
     </Page>
   );
 }

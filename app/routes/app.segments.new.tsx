@@ -32,7 +32,8 @@ export default function NewSegment() {
     <Page title={t.newTitle} backAction={{ content: t.back, url: "/app/segments" }}>
       <TitleBar title={t.newTitle} />
       {/* A template picked on the list starts with unsaved changes, so the save bar shows at once. */}
-      <SegmentEditor initial={{ name: "", query: "" }} start={start} editing={false} />
+      {/* Keyed by the template, so picking another one on the list starts the editor over. */}
+      <SegmentEditor key={start.query} initial={{ name: "", query: "" }} start={start} />
     </Page>
   );
 }

@@ -48,11 +48,13 @@ describe.skipIf(!executablePath)("the segment editor and list in the embedded ad
     await stack.control.seed(SHOP, { seed: "7", customers: 150, orders: 600 });
     db = createDatabase(database.url);
     browser = await launchChromium(executablePath!);
-    page = await browser.newPage({
-      viewport: { width: 1280, height: 900 },
+    // AxeBuilder opens a page of its own beside this one: the page needs a context of its own.
+    const context = await browser.newContext({
+      viewport: { width: 1280, height: 1300 },
       userAgent:
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
     });
+    page = await context.newPage();
     const allowed = [new URL(stack.appUrl).origin, new URL(stack.emulator.url).origin];
     await page.route("**/*", (route) =>
       allowed.includes(new URL(route.request().url()).origin) ? route.continue() : route.abort(),
@@ -78,6 +80,7 @@ describe.skipIf(!executablePath)("the segment editor and list in the embedded ad
       await app.getByText("Group your customers into segments").waitFor({ timeout: 30_000 });
 
       await app.getByRole("button", { name: "Create segment" }).first().click();
+      await app.getByText("Add a rule to see who it matches.").waitFor();
       await app.locator("#template-three-plus-purchases").click();
       await expect.poll(() => queryBox().inputValue()).toBe("number_of_orders >= 3");
       await expect.poll(() => app.locator("#segment-name").inputValue()).toBe("3+ purchases");

@@ -75,8 +75,6 @@ export interface SegmentEditorProps {
   initial: { name: string; query: string };
   /** Where editing starts, when not from `initial` (a template picked on the list). */
   start?: { name: string; query: string };
-  /** Whether this edits a saved segment (templates are then offered below the rules, not above). */
-  editing: boolean;
 }
 
 /**
@@ -84,7 +82,7 @@ export interface SegmentEditorProps {
  * tree, the text box shows it printed; valid text re-parsed updates the builder), templates, a live preview, and
  * saving through App Bridge's save bar with the server's errors beside the fields.
  */
-export function SegmentEditor({ initial, start = initial, editing }: SegmentEditorProps) {
+export function SegmentEditor({ initial, start = initial }: SegmentEditorProps) {
   const [name, setName] = useState(start.name);
   const [query, setQuery] = useState(start.query);
   const [builder, setBuilder] = useState(() => builderOf(start.query));
@@ -131,7 +129,7 @@ export function SegmentEditor({ initial, start = initial, editing }: SegmentEdit
         <Text as="h2" variant="headingMd">
           {t.templatesHeading}
         </Text>
-        <SegmentTemplateGallery onPick={onTemplate} columns={2} />
+        <SegmentTemplateGallery onPick={onTemplate} compact />
       </BlockStack>
     </Card>
   );
@@ -168,7 +166,6 @@ export function SegmentEditor({ initial, start = initial, editing }: SegmentEdit
                 error={serverErrors?.name}
               />
             </Card>
-            {editing ? null : templates}
             <Card>
               <BlockStack gap="400">
                 <Text as="h2" variant="headingMd">
@@ -178,11 +175,13 @@ export function SegmentEditor({ initial, start = initial, editing }: SegmentEdit
                 <SegmentQueryField query={query} errors={queryErrors} onChange={onQueryChange} />
               </BlockStack>
             </Card>
-            {editing ? templates : null}
           </BlockStack>
         </Layout.Section>
         <Layout.Section variant="oneThird">
-          <SegmentPreviewCard state={preview} />
+          <BlockStack gap="400">
+            <SegmentPreviewCard state={preview} />
+            {templates}
+          </BlockStack>
         </Layout.Section>
       </Layout>
     </>

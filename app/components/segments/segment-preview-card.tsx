@@ -1,4 +1,4 @@
-import { BlockStack, Card, InlineGrid, SkeletonBodyText, Text } from "@shopify/polaris";
+import { BlockStack, Card, InlineGrid, InlineStack, Link, SkeletonBodyText, Text } from "@shopify/polaris";
 import { parseMoney } from "../../domain/money.js";
 import { percentOf } from "../../domain/segments/segment-trends.js";
 import { segmentEditor as t } from "../../locales/en/segments.js";
@@ -24,8 +24,17 @@ function Metric({ label, value, testId }: { label: string; value: string; testId
   );
 }
 
-function customerNumber(id: string): string {
-  return id.replace(/^gid:\/\/shopify\/Customer\//, "#");
+const money = (amount: string) =>
+  Number(amount).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** A sample member, linked to the customer in Shopify's admin. */
+function CustomerLink({ id }: { id: string }) {
+  const numeric = id.replace(/^gid:\/\/shopify\/Customer\//, "");
+  return (
+    <Link url={`shopify:admin/customers/${numeric}`} target="_top" removeUnderline>
+      {t.customerLabel(numeric)}
+    </Link>
+  );
 }
 
 function Figures({ preview }: { preview: SegmentPreview }) {
@@ -35,9 +44,9 @@ function Figures({ preview }: { preview: SegmentPreview }) {
     <BlockStack gap="300">
       <InlineGrid columns={2} gap="300">
         <Metric label={t.previewMembers} value={preview.size.toLocaleString("en-US")} testId="preview-count" />
-        <Metric label={t.previewShare((share ?? 0).toFixed(2))} value={`${(share ?? 0).toFixed(1)}%`} />
+        <Metric label={t.previewShare} value={`${(share ?? 0).toFixed(1)}%`} />
         <Metric label={t.previewRevenueShare} value={`${(revenueShare ?? 0).toFixed(1)}%`} />
-        <Metric label={t.previewAov} value={preview.averageOrderValue} />
+        <Metric label={t.previewAov} value={money(preview.averageOrderValue)} />
       </InlineGrid>
       <BlockStack gap="100">
         <Text as="h3" variant="headingSm">
@@ -48,9 +57,11 @@ function Figures({ preview }: { preview: SegmentPreview }) {
             {t.previewNoSample}
           </Text>
         ) : (
-          <Text as="p" tone="subdued">
-            {preview.sample.map(customerNumber).join(", ")}
-          </Text>
+          <InlineStack gap="200" wrap>
+            {preview.sample.map((id) => (
+              <CustomerLink key={id} id={id} />
+            ))}
+          </InlineStack>
         )}
       </BlockStack>
     </BlockStack>

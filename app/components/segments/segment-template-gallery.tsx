@@ -1,4 +1,4 @@
-import { Badge, BlockStack, Box, Button, Card, InlineGrid, InlineStack, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Box, Button, InlineGrid, InlineStack, Text } from "@shopify/polaris";
 import { SEGMENT_TEMPLATES, type AvailableSegmentTemplate } from "../../domain/segments/segment-templates.js";
 import { segmentEditor } from "../../locales/en/segments.js";
 
@@ -6,14 +6,17 @@ import { segmentEditor } from "../../locales/en/segments.js";
 export function SegmentTemplateGallery({
   onPick,
   columns = 3,
+  compact = false,
 }: {
   onPick: (template: AvailableSegmentTemplate) => void;
   columns?: number;
+  /** One line per template (the editor's side column): no query text. */
+  compact?: boolean;
 }) {
   return (
-    <InlineGrid columns={{ xs: 1, sm: 2, md: columns }} gap="300">
+    <InlineGrid columns={compact ? 1 : { xs: 1, sm: 2, md: columns }} gap={compact ? "200" : "300"}>
       {SEGMENT_TEMPLATES.map((template) => (
-        <Card key={template.id} padding="300">
+        <Box key={template.id} padding="300" borderWidth="025" borderColor="border" borderRadius="200">
           <BlockStack gap="200">
             <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
               <Text as="h3" variant="headingSm">
@@ -35,7 +38,7 @@ export function SegmentTemplateGallery({
             <Text as="p" tone="subdued">
               {template.available ? template.description : template.reason}
             </Text>
-            {template.available ? (
+            {template.available && !compact ? (
               <Box>
                 <Text as="p" variant="bodySm" tone="subdued">
                   <code>{template.query}</code>
@@ -43,7 +46,7 @@ export function SegmentTemplateGallery({
               </Box>
             ) : null}
           </BlockStack>
-        </Card>
+        </Box>
       ))}
     </InlineGrid>
   );
