@@ -31,8 +31,13 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
 export default function EditSegment() {
   const segment = useLoaderData<typeof loader>();
   return (
-    <Page title={t.editTitle(segment.name)} backAction={{ content: t.back, url: `/app/segments/${segment.id}` }}>
-      <TitleBar title={t.editTitle(segment.name)} />
+    <Page>
+      <TitleBar title={t.editTitle(segment.name)}>
+        {/* eslint-disable-next-line react/no-unknown-property */}
+        <a variant="breadcrumb" href={`/app/segments/${segment.id}`}>
+          {t.back}
+        </a>
+      </TitleBar>
       {/* Keyed by the saved segment, so the editor starts over when it was saved or another one is opened. */}
       <SegmentEditor key={`${segment.id}:${segment.name}:${segment.query}`} initial={segment} />
     </Page>

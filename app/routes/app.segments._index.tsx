@@ -41,7 +41,7 @@ function Empty() {
         <EmptyState
           heading={t.emptyHeading}
           image={EMPTY_IMAGE}
-          action={{ content: t.create, url: "/app/segments/new" }}
+          action={{ content: t.create, onAction: () => navigate("/app/segments/new") }}
         >
           <p>{t.emptyBody}</p>
         </EmptyState>
@@ -59,8 +59,14 @@ export default function SegmentsList() {
     return <SegmentsSkeleton />;
   }
   return (
-    <Page title={t.title} primaryAction={{ content: t.create, onAction: () => navigate("/app/segments/new") }}>
-      <TitleBar title={t.title} />
+    <Page>
+      {/* The admin shows the title and the primary action above the app (App Bridge's title bar). */}
+      <TitleBar title={t.title}>
+        {/* eslint-disable-next-line react/no-unknown-property */}
+        <button variant="primary" onClick={() => navigate("/app/segments/new")}>
+          {t.create}
+        </button>
+      </TitleBar>
       <Layout>
         {shopWarnings.map((warning) => (
           <Layout.Section key={warning.code}>

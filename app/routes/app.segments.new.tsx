@@ -29,8 +29,13 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 export default function NewSegment() {
   const start = useLoaderData<typeof loader>();
   return (
-    <Page title={t.newTitle} backAction={{ content: t.back, url: "/app/segments" }}>
-      <TitleBar title={t.newTitle} />
+    <Page>
+      <TitleBar title={t.newTitle}>
+        {/* eslint-disable-next-line react/no-unknown-property */}
+        <a variant="breadcrumb" href="/app/segments">
+          {t.back}
+        </a>
+      </TitleBar>
       {/* A template picked on the list starts with unsaved changes, so the save bar shows at once. */}
       {/* Keyed by the template, so picking another one on the list starts the editor over. */}
       <SegmentEditor key={start.query} initial={{ name: "", query: "" }} start={start} />
