@@ -155,4 +155,22 @@ describe.skipIf(!executablePath)("the segment editor and list in the embedded ad
       .toBe(1);
     expect(await db.segment.count({ where: { shop: SHOP } })).toBe(1);
   });
+
+  it("given a saved segment, when its rule is changed in the editor and saved, then the list shows its new members", async () => {
+    const segment = await db.segment.findUniqueOrThrow({ where: { shop_name: { shop: SHOP, name: SEGMENT } } });
+    await page.goto(`${stack.emulator.url}${ADMIN_APP}/app/segments/${segment.id}/edit`);
+    await app.locator("#segment-name").waitFor({ timeout: 30_000 });
+    expect(await queryBox().inputValue()).toBe("number_of_orders >= 4");
+    await app.getByLabel("Rule 1: Value").fill("6");
+    await expect.poll(() => queryBox().inputValue()).toBe("number_of_orders >= 6");
+    await expect.poll(previewCount, { timeout: 15_000 }).toBe(String(await customersWithOrders(6)));
+    await app.locator("ui-save-bar button[variant=primary]").click();
+    await app.locator('[data-testid="segment-link"]').waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => app.locator('[data-testid="segment-size"]').textContent())
+      .toBe(String(await customersWithOrders(6)));
+    expect((await db.segment.findUniqueOrThrow({ where: { shop_name: { shop: SHOP, name: SEGMENT } } })).query).toBe(
+      "number_of_orders >= 6",
+    );
+  });
 });
