@@ -181,3 +181,19 @@ export interface SegmentOverlapReader {
   /** The shop's customers (with metrics): the whole a segment's share is of. */
   population(shop: string): Promise<number>;
 }
+
+export interface SegmentSnapshotRow {
+  segmentId: string;
+  day: string;
+  size: number;
+  /** Members' net spend that day, in money units (ten-thousandths, app/domain/money.ts). */
+  revenue: bigint;
+}
+
+/** Segments' daily snapshots and the shop's revenue, for the segments list; scoped by shop. */
+export interface SegmentSnapshotReader {
+  /** Every snapshot of the shop's segments on or after `sinceDay` (YYYY-MM-DD). */
+  snapshotsSince(shop: string, sinceDay: string): Promise<SegmentSnapshotRow[]>;
+  /** The shop's customers' net spend now, in money units. */
+  shopRevenue(shop: string): Promise<bigint>;
+}
