@@ -48,7 +48,7 @@ import type {
 } from "../services/segments/ports.js";
 import { shopTimeZones } from "../services/shop/shop-time-zone.js";
 import { adminClientForShop } from "../shopify/offline-admin.server.js";
-import { retireTagging } from "./tagging.server.js";
+import { notifyTagOutbox, retireTagging } from "./tagging.server.js";
 import { keepShopifySegmentInStep, retireShopifySegmentOf } from "./discounts.server.js";
 
 /** Segments wired for this process: the worker, the backfill, the daily schedule and the command line use it. */
@@ -140,7 +140,9 @@ export async function renameShopSegment(shop: string, segment: string, newName: 
 
 export async function editShopSegment(shop: string, segment: string, query: string): Promise<EditedSegment> {
   segmentTreeOf(query); // a query with errors is refused before Shopify is asked for the shop's time zone
-  return editSegmentQuery(deps(), shop, segment, query, await settingsFor(shop));
+  const edited = await editSegmentQuery(deps(), shop, segment, query, await settingsFor(shop));
+  notifyTagOutbox(); // the members who entered or left are marked (the trigger): push without waiting for the poll
+  return edited;
 }
 
 /** Deletes the segment; its tag then leaves every customer Cohort gave it to (the next push removes it). */

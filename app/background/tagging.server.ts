@@ -44,11 +44,20 @@ export async function segmentNamed(shop: string, reference: string): Promise<Seg
   return found;
 }
 
+/**
+ * A settings change marked customers: the pusher of this process (if it runs one) starts now instead of at its next
+ * poll. Another process's worker (the command line's changes, a separate `npm run worker`) finds them at its poll.
+ */
+export function notifyTagOutbox(): void {
+  globalThis.cohortBackground?.pushTags();
+}
+
 export async function configureTagging(shop: string, segment: string, change: TaggingChange): Promise<TaggingOutcome> {
   const record = await segmentNamed(shop, segment);
   const outcome = await configureSegmentTagging(store(), shop, record, change, new Date());
   // A new tag changes the query of the Shopify segment behind the segment's discounts.
   if (change.tag !== undefined && outcome.ok) await keepShopifySegmentInStep(shop, record.id);
+  if (outcome.ok && outcome.marked > 0) notifyTagOutbox();
   return outcome;
 }
 
@@ -73,12 +82,16 @@ export function tagHistory(
   return store().auditFor(shop, filter);
 }
 
-export function retireTagging(shop: string, segmentId: string): Promise<number> {
-  return retireSegmentTagging(store(), shop, segmentId, new Date());
+export async function retireTagging(shop: string, segmentId: string): Promise<number> {
+  const marked = await retireSegmentTagging(store(), shop, segmentId, new Date());
+  if (marked > 0) notifyTagOutbox();
+  return marked;
 }
 
-export function untagShop(shop: string) {
-  return untagAll(store(), shop, new Date());
+export async function untagShop(shop: string) {
+  const outcome = await untagAll(store(), shop, new Date());
+  if (outcome.marked > 0) notifyTagOutbox();
+  return outcome;
 }
 
 export function pushShopTags(

@@ -35,7 +35,7 @@ const SEGMENT_SCHEDULE_EVERY_MS = 5 * 60_000;
 
 declare global {
   // One set of loops per process, even across Vite's module reloads in development.
-  var cohortBackground: { wake: () => void } | undefined;
+  var cohortBackground: { wake: () => void; pushTags: () => void } | undefined;
 }
 
 /** Reads each shop through its own throttle-aware Admin client (one bucket per shop). */
@@ -188,7 +188,7 @@ export function startBackgroundWork(): void {
   const stop = (): void => timers.forEach((timer) => clearInterval(timer));
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
-  globalThis.cohortBackground = { wake };
+  globalThis.cohortBackground = { wake, pushTags };
   wake();
   reconcile();
   purgeInbox();

@@ -18,10 +18,14 @@ export interface AppStack {
   emulator: RunningEmulator;
   control: EmulatorClient;
   appUrl: string;
-  /** The app process's id. */
+  /** The app process's id (changes with `restart`). */
   pid: number;
   databaseUrl: string;
   logs: string[];
+  /** Kills the app process (and the separate worker) at once, as a crash would: no shutdown, nothing flushed. */
+  crash(): Promise<void>;
+  /** Starts the app again after `crash`, on the same port, database and local Shopify. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -81,22 +85,31 @@ export async function startAppStack(options: {
     ...(options.separateWorker ? { COHORT_BACKGROUND: "off" } : {}),
     ...options.extraEnv,
   };
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), resolve(ROOT, "server.js"), SERVER_BUILD], {
-    cwd: ROOT,
-    env,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stdout?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
-  const worker = options.separateWorker
-    ? spawn(resolve(ROOT, "node_modules/.bin/tsx"), [resolve(ROOT, "scripts/worker.ts")], {
-        cwd: ROOT,
-        env: { ...env, COHORT_BACKGROUND: "on" },
-        stdio: ["ignore", "pipe", "pipe"],
-      })
-    : null;
-  worker?.stdout?.on("data", (chunk: Buffer) => logs.push(`[worker] ${chunk.toString()}`));
-  worker?.stderr?.on("data", (chunk: Buffer) => logs.push(`[worker] ${chunk.toString()}`));
+  let child!: ChildProcess;
+  let worker = null as ChildProcess | null;
+  const spawnApp = (): void => {
+    child = spawn(process.execPath, [...(options.nodeArgs ?? []), resolve(ROOT, "server.js"), SERVER_BUILD], {
+      cwd: ROOT,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    child.stdout?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
+    child.stderr?.on("data", (chunk: Buffer) => logs.push(chunk.toString()));
+    worker = options.separateWorker
+      ? spawn(resolve(ROOT, "node_modules/.bin/tsx"), [resolve(ROOT, "scripts/worker.ts")], {
+          cwd: ROOT,
+          env: { ...env, COHORT_BACKGROUND: "on" },
+          stdio: ["ignore", "pipe", "pipe"],
+        })
+      : null;
+    worker?.stdout?.on("data", (chunk: Buffer) => logs.push(`[worker] ${chunk.toString()}`));
+    worker?.stderr?.on("data", (chunk: Buffer) => logs.push(`[worker] ${chunk.toString()}`));
+  };
+  const exited = (process: ChildProcess | null): Promise<unknown> =>
+    process === null || process.exitCode !== null || process.signalCode !== null
+      ? Promise.resolve()
+      : new Promise((r) => process.once("exit", r));
+  spawnApp();
   try {
     await waitForHttp(`${appUrl}/`, child, logs);
   } catch (error) {
@@ -105,19 +118,30 @@ export async function startAppStack(options: {
     await emulator.close();
     throw error;
   }
-  return {
+  const stack: AppStack = {
     emulator,
     control: new EmulatorClient(emulator.url),
     appUrl,
     pid: child.pid!,
     databaseUrl: options.databaseUrl,
     logs,
+    async crash() {
+      const gone = Promise.all([exited(child), exited(worker)]);
+      child.kill("SIGKILL");
+      worker?.kill("SIGKILL");
+      await gone;
+      logs.push("[app-stack] app killed with SIGKILL\n");
+    },
+    async restart() {
+      spawnApp();
+      stack.pid = child.pid!;
+      await waitForHttp(`${appUrl}/`, child, logs);
+    },
     async stop() {
-      const exited = new Promise((r) => child.once("exit", r));
-      const workerExited = worker ? new Promise((r) => worker.once("exit", r)) : Promise.resolve();
+      const gone = Promise.all([exited(child), exited(worker)]);
       child.kill("SIGTERM");
       worker?.kill("SIGTERM");
-      await Promise.all([exited, workerExited]);
+      await gone;
       await emulator.close();
       emulator.store.close();
       // An event that failed and rested shows as a slow test: say which and why, even when the test passed.
@@ -127,6 +151,7 @@ export async function startAppStack(options: {
       if (blocked.length > 0) throw new Error(`The app tried to leave this machine:\n${blocked.join("")}`);
     },
   };
+  return stack;
 }
 
 /** Shopify's library refuses bots (410); the admin is a merchant's browser. */

@@ -192,6 +192,20 @@ export function prismaTagStateStore(db: Database, databaseUrl: string): TagState
       return out;
     },
 
+    async recordSending(shop, tags, now) {
+      if (tags.length === 0) return;
+      await db.$transaction(async (tx) => {
+        for (const { customerId, tag } of tags) {
+          const key = { shop, customerId, tagKey: tagKey(tag) };
+          await tx.confirmedCustomerTag.upsert({
+            where: { shop_customerId_tagKey: key },
+            create: { ...key, tag, origin: "sending", repairs: 0, confirmedAt: now },
+            update: {},
+          });
+        }
+      });
+    },
+
     async record(shop, records, now) {
       await db.$transaction(async (tx) => {
         for (const r of records) {

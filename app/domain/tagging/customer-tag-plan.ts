@@ -8,8 +8,11 @@ import { MAX_TAGS_PER_CUSTOMER } from "./tag-limits.js";
  *   Shopify removes tags case-insensitively, so removing Cohort's would remove the merchant's: Cohort never does.
  * - `released`: Cohort added it, someone removed it and repair is off for it; Cohort leaves it alone until the
  *   customer leaves the segment.
+ * - `sending`: Cohort sent `tagsAdd` and has no answer recorded (the process may have died after Shopify applied it).
+ *   A snapshot showing the tag then shows Cohort's write, not the merchant's: the add is sent again (idempotent) and
+ *   the tag stays Cohort's; if the customer no longer belongs, it is removed.
  */
-export type ConfirmedTagOrigin = "cohort" | "merchant" | "released";
+export type ConfirmedTagOrigin = "cohort" | "merchant" | "released" | "sending";
 
 export interface ConfirmedTag {
   readonly tag: string;
@@ -91,6 +94,8 @@ export function planCustomerTags(state: CustomerTagState): CustomerTagPlan {
       if (!known) readFirst.push(tag);
       else if (present.has(key)) plan.adopt.push(tag);
       else plan.add.push(tag);
+    } else if (record.origin === "sending") {
+      plan.add.push(record.tag);
     } else if (record.origin === "cohort" && missing(key, record)) {
       if (noRepair.has(key)) release.push(record.tag);
       else {
@@ -104,8 +109,9 @@ export function planCustomerTags(state: CustomerTagState): CustomerTagPlan {
   }
   for (const [key, record] of confirmed) {
     if (desired.has(key)) continue;
-    if (record.origin === "cohort" && !missing(key, record)) plan.remove.push(record.tag);
-    else forget.push(record.tag);
+    if ((record.origin === "cohort" || record.origin === "sending") && !missing(key, record)) {
+      plan.remove.push(record.tag);
+    } else forget.push(record.tag);
   }
 
   const refused: RefusedTag[] = [];

@@ -195,6 +195,11 @@ export interface TagStateStore {
     afterId: string | null,
     limit: number,
   ): Promise<string[]>;
+  /**
+   * Before `tagsAdd` is sent: records each tag not yet recorded for its customer as `sending`, so a crash after
+   * Shopify applied it does not leave the tag looking like the merchant's. Existing records are left as they are.
+   */
+  recordSending(shop: string, tags: { customerId: string; tag: string }[], now: Date): Promise<void>;
   /** Applies each customer's record; clears its mark when the generation still matches and no retry is asked. */
   record(shop: string, records: CustomerTagRecord[], now: Date): Promise<void>;
   auditFor(shop: string, filter: { customerId?: string; segmentId?: string; limit: number }): Promise<TagAuditRow[]>;

@@ -81,6 +81,12 @@ export async function pushPendingTags(
     const writes: TagWrite[] = planned
       .filter((p) => p.inputs.exists && (p.plan.add.length > 0 || p.plan.remove.length > 0))
       .map((p) => ({ customerId: p.work.customerId, add: [...p.plan.add], remove: [...p.plan.remove] }));
+    const unrecorded = planned.flatMap((p) =>
+      p.plan.add
+        .filter((tag) => !p.inputs.confirmed.some((c) => tagKey(c.tag) === tagKey(tag)))
+        .map((tag) => ({ customerId: p.work.customerId, tag })),
+    );
+    if (writes.length > 0) await deps.store.recordSending(shop, unrecorded, now());
     const outcomes = writes.length === 0 ? [] : await deps.writer.write(shop, writes);
     const outcomeOf = new Map(outcomes.map((o) => [o.customerId, o]));
     const at = now();
@@ -198,7 +204,10 @@ function recordFor(
     if (status.status === "rejected") {
       for (const tag of tags) entry(tag, kind, "rejected", status.message);
       summary.rejected += tags.length;
-      if (status.customerGone) drop.push(...inputs.confirmed.map((c) => c.tag));
+      // A refused add leaves nothing to own: its `sending` record (or none) goes; a held tag's record stays.
+      if (kind === "add")
+        drop.push(...tags.filter((tag) => [undefined, "sending"].includes(previous.get(tagKey(tag))?.origin)));
+      if (status.customerGone) drop.push(...inputs.confirmed.map((c) => c.tag), ...plan.add);
       return;
     }
     retry = true;
