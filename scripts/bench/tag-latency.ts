@@ -84,7 +84,14 @@ try {
   const file = join(work, "deliveries.json");
   writeFileSync(
     file,
-    JSON.stringify({ url: `${stack.appUrl}/webhooks/${TOPIC}`, secret: LOCAL_API_SECRET, shop: SHOP, topic: TOPIC, warmUp: [], bodies }),
+    JSON.stringify({
+      url: `${stack.appUrl}/webhooks/${TOPIC}`,
+      secret: LOCAL_API_SECRET,
+      shop: SHOP,
+      topic: TOPIC,
+      warmUp: [],
+      bodies,
+    }),
   );
   console.error(`[bench] tag latency, ${provider}: ${deliveries} orders/create at ${perSecond}/s`);
   const sender = spawn(

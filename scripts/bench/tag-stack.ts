@@ -32,7 +32,12 @@ export async function startTagStack(options: {
   orders: number;
 }): Promise<TagStack> {
   const database: TestDatabase = await freshDatabase(options.provider);
-  const stack = await startAppStack({ databaseUrl: database.url, separateWorker: true });
+  const stack = await startAppStack({
+    databaseUrl: database.url,
+    separateWorker: true,
+    // Set-up only: the orders backfill starts at the worker's next sweep, which need not be a minute away here.
+    extraEnv: { COHORT_BACKFILL_SWEEP_MS: "1000" },
+  });
   const db = createDatabase(database.url);
   const close = async () => {
     await db.$disconnect();
