@@ -46,7 +46,7 @@ if (positionals[0] !== "sync") {
   console.error(
     "usage: npm run bench -- sync [--sizes 100000,1000000] [--providers sqlite,postgresql] [--no-ack] [--ack-orders 100000]\n" +
       "       npm run bench -- segments [--customers 1000000] [--providers sqlite,postgresql]\n" +
-      "       npm run bench -- tags [--quick] [--plans STANDARD,PLUS] [--direct-seconds 25] [--customers 100000]\n" +
+      "       npm run bench -- tags [--quick] [--plans STANDARD,PLUS] [--direct-seconds 35] [--customers 100000]\n" +
       "                             [--bulk-providers sqlite,postgresql] [--providers sqlite,postgresql] [--per-second 50] [--latency-seconds 120]",
   );
   process.exit(64);

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- tags [--quick] [--plans STANDARD,PLUS] [--direct-seconds 25] [--customers 100000]
+ * `npm run bench -- tags [--quick] [--plans STANDARD,PLUS] [--direct-seconds 35] [--customers 100000]
  * [--bulk-providers sqlite,postgresql] [--providers sqlite,postgresql] [--per-second 50] [--latency-seconds 120]`
  *
  * The tag writers against the local Shopify, each measurement in its own process: the direct path's tagsAdd per
@@ -75,7 +75,7 @@ export async function runTagsBench(args: string[]): Promise<void> {
   const options: TagOptions = {
     quick,
     plans: list(values.plans, ["STANDARD", "PLUS"]),
-    directSeconds: Number(values["direct-seconds"] ?? (quick ? 6 : 25)),
+    directSeconds: Number(values["direct-seconds"] ?? (quick ? 6 : 35)),
     directCustomers: Number(values["direct-customers"] ?? (quick ? 300 : 1000)),
     bulkCustomers: Number(values.customers ?? (quick ? 1000 : 100_000)),
     bulkProviders: list(values["bulk-providers"], values.providers ? latencyProviders : reachable),
