@@ -33,6 +33,8 @@ export interface TagReport {
   latency: TagLatencyRun[];
   /** Measurements planned but not finished when this report was written. */
   unfinished: string[];
+  /** Measurements that failed, with the first line of their error (absent in reports before 2026-12-07 17:40). */
+  failed?: { measurement: string; error: string }[];
   verdicts: Judgement[];
 }
 
@@ -67,7 +69,7 @@ Code at ${where.commit}${where.dirty ? " **with uncommitted changes** (these fig
 Machine: ${where.machine.os}, ${where.machine.cpus} × ${where.machine.cpuModel}, ${where.machine.memoryGb} GB, Node ${where.machine.node};
 load average (1 min) ${where.machine.loadAverage} at the start, ${report.loadAverageAtEnd} at the end (above the CPU count, other work
 on the machine slowed these figures).
-${report.unfinished.length ? `\n**Not finished when this report was written:** ${report.unfinished.join("; ")}.\n` : ""}
+${report.unfinished.length ? `\n**Not finished when this report was written:** ${report.unfinished.join("; ")}.\n` : ""}${report.failed?.length ? `\n**Failed:** ${report.failed.map((f) => `${f.measurement} (${f.error})`).join("; ")}.\n` : ""}
 Everything runs against the local Shopify (\`tests/shopify-emulator/\`) through the app's own code; the local
 Shopify's cost bucket is a leaky bucket per shop and app on the **real clock**, refilling by the shop's plan
 (Standard 100 points/s, Plus 1,000 points/s; 20 seconds of refill when full: \`graphql/throttle.ts\`).

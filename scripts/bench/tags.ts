@@ -107,6 +107,7 @@ export async function runTagsBench(args: string[]): Promise<void> {
       bulk,
       latency,
       unfinished: planned.filter((name) => !finished.includes(name)),
+      failed,
     });
     mkdirSync(values.out!, { recursive: true });
     writeFileSync(resolve(values.out!, "bench-tags.json"), `${JSON.stringify(report, null, 2)}\n`);
@@ -114,11 +115,19 @@ export async function runTagsBench(args: string[]): Promise<void> {
     writeFileSync(resolve(values.out!, "bench-tags.md"), markdown);
     return markdown;
   };
+  const failed: { measurement: string; error: string }[] = [];
   const step = async (name: string, run: () => Promise<Record<string, unknown>>, into: Record<string, unknown>[]) => {
     console.log(`[bench] ${name}`);
-    const result = await run();
-    console.log(`[bench] ${JSON.stringify(result)}`);
-    into.push(result);
+    try {
+      const result = await run();
+      console.log(`[bench] ${JSON.stringify(result)}`);
+      into.push(result);
+    } catch (error) {
+      // One measurement that fails (e.g. the app stack not starting) leaves the others to run; the report says so.
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`[bench] ${name} failed: ${message}`);
+      failed.push({ measurement: name, error: message.split("\n")[0]! });
+    }
     finished.push(name);
     // Written after each measurement: a run stopped during the next one still leaves the figures it measured.
     write();
