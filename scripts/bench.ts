@@ -7,7 +7,8 @@
  * (scripts/bench/targets.ts), the commit and machine it ran on, and the comparison with the report it replaces.
  * Each measurement runs in its own process.
  *
- * `npm run bench -- segments …` runs the segments benchmark instead (scripts/bench/segments.ts).
+ * `npm run bench -- segments …` runs the segments benchmark instead (scripts/bench/segments.ts), `npm run bench --
+ * tags …` the tags benchmark (scripts/bench/tags.ts).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -22,6 +23,11 @@ import { buildReport, provenance, renderMarkdown, type AckRow, type BackfillRow 
 if (process.argv[2] === "segments") {
   const { runSegmentsBench } = await import("./bench/segments.js");
   await runSegmentsBench(process.argv.slice(3));
+  process.exit(0);
+}
+if (process.argv[2] === "tags") {
+  const { runTagsBench } = await import("./bench/tags.js");
+  await runTagsBench(process.argv.slice(3));
   process.exit(0);
 }
 
@@ -39,7 +45,9 @@ const { values, positionals } = parseArgs({
 if (positionals[0] !== "sync") {
   console.error(
     "usage: npm run bench -- sync [--sizes 100000,1000000] [--providers sqlite,postgresql] [--no-ack] [--ack-orders 100000]\n" +
-      "       npm run bench -- segments [--customers 1000000] [--providers sqlite,postgresql]",
+      "       npm run bench -- segments [--customers 1000000] [--providers sqlite,postgresql]\n" +
+      "       npm run bench -- tags [--quick] [--plans STANDARD,PLUS] [--direct-seconds 35] [--customers 100000]\n" +
+      "                             [--bulk-providers sqlite,postgresql] [--providers sqlite,postgresql] [--per-second 50] [--latency-seconds 120]",
   );
   process.exit(64);
 }

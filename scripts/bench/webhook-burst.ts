@@ -6,7 +6,9 @@
  * - `burst <file> <concurrency>`: the warm-up first (untimed), then every body once, signed beforehand,
  *   `concurrency` in flight;
  * - `stream <file> <concurrency> <per-second>`: the bodies in turn, again and again (each send a new event), at most
- *   `per-second` a second, until this process gets SIGTERM (the benchmark sends it when the load it measures ends).
+ *   `per-second` a second, until this process gets SIGTERM (the benchmark sends it when the load it measures ends);
+ * - `paced <file> <concurrency> <per-second>`: every body once, in order, at most `per-second` a second; the
+ *   outcomes in the bodies' order (the tag benchmark matches each to its customer).
  *
  * It prints the latency (ms, send to full response) and HTTP status of each delivery as one JSON line. Kept apart
  * from the benchmark's own process, which runs the local Shopify the worker reads orders back from: a GraphQL
@@ -19,8 +21,8 @@ import { Agent, request } from "node:http";
 import { signedWebhook } from "../../tests/helpers/webhooks.js";
 
 const [mode, file, concurrencyArg, perSecondArg] = process.argv.slice(2);
-if ((mode !== "burst" && mode !== "stream") || !file) {
-  throw new Error("usage: webhook-burst.ts burst|stream <deliveries.json> <concurrency> [per-second]");
+if ((mode !== "burst" && mode !== "stream" && mode !== "paced") || !file) {
+  throw new Error("usage: webhook-burst.ts burst|stream|paced <deliveries.json> <concurrency> [per-second]");
 }
 interface Plan {
   url: string;
@@ -109,6 +111,32 @@ if (mode === "burst") {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const outcomes = await send(deliveries);
+  const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  agent.destroy();
+  print(outcomes, wallMs, cpu);
+} else if (mode === "paced") {
+  const perSecond = Math.max(1, Number(perSecondArg ?? 50));
+  const outcomes: Outcome[] = new Array<Outcome>(plan.bodies.length);
+  console.log(JSON.stringify({ phase: "paced" }));
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, plan.bodies.length) }, async () => {
+      while (next < plan.bodies.length) {
+        const index = next;
+        const due = started + (index / perSecond) * 1000;
+        const wait = due - performance.now();
+        if (wait > 0) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+          if (next !== index) continue;
+        }
+        next += 1;
+        outcomes[index] = await post(sign(plan.bodies[index]!));
+      }
+    }),
+  );
   const wallMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   agent.destroy();
