@@ -125,10 +125,12 @@ async function applyPostgres(connectionString: string, schema: string, migration
   const client = new pg.Client({ connectionString });
   await client.connect();
   try {
-    await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
-    await client.query(`SET search_path TO "${schema}"`);
+    // Locked first: two processes starting at once (the web process and the worker) would otherwise race on
+    // CREATE SCHEMA IF NOT EXISTS, which fails one of them on pg_namespace's unique index.
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_ADVISORY_LOCK]);
     try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
+      await client.query(`SET search_path TO "${schema}"`);
       await client.query(POSTGRES_HISTORY);
       const { rows } = await client.query<AppliedRow>(
         'SELECT migration_name::text, checksum::text, finished_at, rolled_back_at FROM "_prisma_migrations" ORDER BY started_at',

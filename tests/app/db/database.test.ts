@@ -63,6 +63,18 @@ describe.each(await providers())("database on %s", (provider) => {
     );
   });
 
+  it("given two processes starting at once on an empty database, when both apply migrations, then both succeed and each migration is applied once", async () => {
+    const database = await freshDatabase(provider);
+    created.push(database);
+    const results = await Promise.all([1, 2, 3, 4].map(() => applyMigrations(database.url)));
+    const applied = results.flatMap((result) => result.applied);
+    expect(applied.sort()).toEqual(
+      readMigrations(migrationsDirFor(parseDatabaseUrl(database.url)))
+        .map((m) => m.name)
+        .sort(),
+    );
+  });
+
   it.each([
     ["the driver-level inbox", (url: string) => webhookInboxFor(url)],
     ["the Prisma reference inbox", (_url: string, db: Database) => prismaWebhookInbox(db)],
