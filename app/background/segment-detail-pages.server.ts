@@ -49,14 +49,10 @@ export function customerPage(admin: RemixAdmin, shop: string, customerId: string
   return loadCustomerPage(deps(admin), shop, customerId);
 }
 
-export type SegmentTaggingRequest =
-  | { intent: "dryRun" }
-  | { intent: "configure"; tag: string; state: TaggingState };
+export type SegmentTaggingRequest = { intent: "dryRun" } | { intent: "configure"; tag: string; state: TaggingState };
 
 export type SegmentTaggingResult =
-  | { intent: "dryRun"; dryRun: TagDryRun }
-  | { intent: "configure"; outcome: TaggingOutcome }
-  | { intent: "missing" };
+  { intent: "dryRun"; dryRun: TagDryRun } | { intent: "configure"; outcome: TaggingOutcome } | { intent: "missing" };
 
 /** The tagging card's actions: a dry run (nothing written), or the tag and its switch. */
 export async function segmentTaggingAction(
@@ -81,7 +77,15 @@ export async function segmentTaggingAction(
   return { intent: "configure", outcome };
 }
 
-export const MEMBER_CSV_HEADER = ["customer_id", "name", "email", "net_spend", "net_orders", "last_order_at", "entered_at"];
+export const MEMBER_CSV_HEADER = [
+  "customer_id",
+  "name",
+  "email",
+  "net_spend",
+  "net_orders",
+  "last_order_at",
+  "entered_at",
+];
 
 /**
  * The segment's members as CSV, streamed: each pull reads one keyset page of members (and their names from

@@ -120,15 +120,13 @@ export function prismaSegmentDetailReader(db: Database, databaseUrl: string): Se
       if (request.customerIds !== undefined && request.customerIds.length === 0) return [];
       const { sql, values } = memberPageStatement(dialect, shop, segmentId, request);
       const rows = await db.$queryRawUnsafe<Array<Record<string, unknown>>>(sql, ...values);
-      return rows.map(
-        (row): SegmentMemberRow => ({
-          customerId: String(row.customerId),
-          enteredAt: instantFromRow(row.enteredAt)!,
-          netSpend: formatMoney(bigintFromRow(row.netSpend)),
-          netOrderCount: Number(row.netOrderCount),
-          lastOrderAt: instantFromRow(row.lastOrderAt),
-        }),
-      );
+      return rows.map((row): SegmentMemberRow => ({
+        customerId: String(row.customerId),
+        enteredAt: instantFromRow(row.enteredAt)!,
+        netSpend: formatMoney(bigintFromRow(row.netSpend)),
+        netOrderCount: Number(row.netOrderCount),
+        lastOrderAt: instantFromRow(row.lastOrderAt),
+      }));
     },
 
     async snapshots(shop, segmentId, limit) {

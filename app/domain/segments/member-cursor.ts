@@ -41,6 +41,10 @@ export function memberCursorAfter(
   sort: MemberSortKey,
 ): EncodedCursorParts {
   const value =
-    sort === "spend" ? String(parseMoney(row.netSpend)) : sort === "orders" ? String(row.netOrderCount) : row.lastOrderAt;
+    sort === "spend"
+      ? String(parseMoney(row.netSpend))
+      : sort === "orders"
+        ? String(row.netOrderCount)
+        : row.lastOrderAt;
   return { value, customerId: row.customerId };
 }

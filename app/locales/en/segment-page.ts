@@ -74,7 +74,12 @@ export const segmentPage = {
     empty: "No entries or exits yet.",
     enter: "Entered",
     exit: "Left",
-    causes: { webhook: "a webhook", schedule: "the daily evaluation", edit: "an edit of the segment", backfill: "a backfill" },
+    causes: {
+      webhook: "a webhook",
+      schedule: "the daily evaluation",
+      edit: "an edit of the segment",
+      backfill: "a backfill",
+    },
     because: "because of",
   },
   overlaps: {

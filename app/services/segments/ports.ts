@@ -248,7 +248,11 @@ export interface SegmentDetailReader {
   customerMetrics(shop: string, customerId: string): Promise<CustomerMetricsRow | null>;
   customerMemberships(shop: string, customerId: string): Promise<CustomerMembership[]>;
   /** The customer's entries and exits across segments, newest first. */
-  customerHistory(shop: string, customerId: string, limit: number): Promise<Array<SegmentMembershipChange & { segmentId: string }>>;
+  customerHistory(
+    shop: string,
+    customerId: string,
+    limit: number,
+  ): Promise<Array<SegmentMembershipChange & { segmentId: string }>>;
 }
 
 export interface CustomerProfile {

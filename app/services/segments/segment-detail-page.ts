@@ -122,7 +122,12 @@ export async function loadSegmentPage(
       .map((pair) => {
         const other = pair.first === segmentId ? pair.second : pair.first;
         const size = pair.first === segmentId ? pair.firstSize : pair.secondSize;
-        return { segmentId: other, name: nameOf.get(other) ?? other, shared: pair.shared, share: size > 0 ? pair.shared / size : null };
+        return {
+          segmentId: other,
+          name: nameOf.get(other) ?? other,
+          shared: pair.shared,
+          share: size > 0 ? pair.shared / size : null,
+        };
       })
       .sort((a, b) => b.shared - a.shared),
   };
@@ -140,7 +145,13 @@ export async function* allMembers(
 ): AsyncGenerator<MemberListing[]> {
   let after: string | null = null;
   for (;;) {
-    const page = await memberListing(deps, shop, segmentId, { search: "", sort: "spend", direction: "desc", after }, pageSize);
+    const page = await memberListing(
+      deps,
+      shop,
+      segmentId,
+      { search: "", sort: "spend", direction: "desc", after },
+      pageSize,
+    );
     if (page.rows.length > 0) yield page.rows;
     if (page.next === null) return;
     after = page.next;

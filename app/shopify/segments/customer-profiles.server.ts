@@ -33,7 +33,11 @@ export function shopifyCustomerProfiles(graphql: AdminGraphql): CustomerProfiles
       for (let start = 0; start < customerIds.length; start += NODES_LIMIT) {
         const ids = customerIds.slice(start, start + NODES_LIMIT).map((id) => `gid://shopify/Customer/${id}`);
         const data = await graphql<{
-          nodes: Array<{ id?: string; displayName?: string; defaultEmailAddress?: { emailAddress: string } | null } | null>;
+          nodes: Array<{
+            id?: string;
+            displayName?: string;
+            defaultEmailAddress?: { emailAddress: string } | null;
+          } | null>;
         }>(PROFILES, { ids });
         for (const node of data.nodes) {
           if (!node?.id) continue;
