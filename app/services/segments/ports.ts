@@ -1,3 +1,4 @@
+import type { SegmentKpis } from "../../domain/segments/segment-kpis.js";
 import type { RfmGroupDefinitions, RfmGroupOverrides } from "../../domain/segments/rfm-groups.js";
 import type { SegmentPairOverlap } from "../../domain/segments/segment-overlap.js";
 import type { SegmentTree } from "../../domain/segments/segment-tree.js";
@@ -196,4 +197,90 @@ export interface SegmentSnapshotReader {
   snapshotsSince(shop: string, sinceDay: string): Promise<SegmentSnapshotRow[]>;
   /** The shop's customers' net spend now, in money units. */
   shopRevenue(shop: string): Promise<bigint>;
+}
+
+export type MemberSort = "spend" | "orders" | "lastOrder";
+
+/** Where a page of members starts: after this member in the chosen order (keyset pagination). */
+export interface MemberCursor {
+  /** The sort column's value of the last member shown: money units or an order count as a decimal string, an ISO instant, or null. */
+  value: string | null;
+  customerId: string;
+}
+
+export interface MemberPageRequest {
+  sort: MemberSort;
+  direction: "asc" | "desc";
+  after: MemberCursor | null;
+  limit: number;
+  /** Only these customers (a search's matches); absent: all the members. */
+  customerIds?: readonly string[];
+}
+
+export interface SegmentMemberRow {
+  customerId: string;
+  enteredAt: string;
+  /** Money string; "0.00" for a member without metrics. */
+  netSpend: string;
+  netOrderCount: number;
+  lastOrderAt: string | null;
+}
+
+/** One day of a segment's history as the segment page charts it (money strings). */
+export interface SegmentHistoryDay {
+  day: string;
+  size: number;
+  revenue: string;
+  averageOrderValue: string;
+}
+
+export interface CustomerMetricsRow {
+  customerId: string;
+  orderCount: number;
+  netOrderCount: number;
+  cancelledOrderCount: number;
+  netSpend: string;
+  refundedAmount: string;
+  averageOrderValue: string;
+  firstOrderAt: string | null;
+  lastOrderAt: string | null;
+  refundCount: number;
+  discountCodeUseCount: number;
+  tags: string[];
+}
+
+export interface CustomerMembership {
+  segmentId: string;
+  enteredAt: string;
+}
+
+/** What the segment and customer pages read, computed in the database; every method is scoped by shop. */
+export interface SegmentDetailReader {
+  /** The segment's key figures (app/domain/segments/segment-kpis.ts) in one SQL statement over its members. */
+  kpis(shop: string, segmentId: string): Promise<SegmentKpis>;
+  /** One page of members in keyset order: (sort value, customerId), never an offset. */
+  memberPage(shop: string, segmentId: string, request: MemberPageRequest): Promise<SegmentMemberRow[]>;
+  /** The segment's daily snapshots, oldest first, at most `limit` (the latest ones). */
+  snapshots(shop: string, segmentId: string, limit: number): Promise<SegmentHistoryDay[]>;
+  customerMetrics(shop: string, customerId: string): Promise<CustomerMetricsRow | null>;
+  customerMemberships(shop: string, customerId: string): Promise<CustomerMembership[]>;
+  /** The customer's entries and exits across segments, newest first. */
+  customerHistory(
+    shop: string,
+    customerId: string,
+    limit: number,
+  ): Promise<Array<SegmentMembershipChange & { segmentId: string }>>;
+}
+
+export interface CustomerProfile {
+  customerId: string;
+  name: string | null;
+  email: string | null;
+}
+
+/** Names and emails stay in Shopify (Cohort does not keep them): read for the rows shown, searched there. */
+export interface CustomerProfiles {
+  profiles(customerIds: readonly string[]): Promise<Map<string, CustomerProfile>>;
+  /** Customer ids whose name or email matches, at most `limit`. */
+  search(text: string, limit: number): Promise<string[]>;
 }

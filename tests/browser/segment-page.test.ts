@@ -1,0 +1,174 @@
+import { execFile } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, Frame, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDatabase, type Database } from "../../app/db/client.server.js";
+import { localAppEnv } from "../../scripts/local-shopify.js";
+import { openEmbeddedApp, startAppStack, waitFor, type AppStack } from "../helpers/app-stack.js";
+import { launchChromium, requireChromiumOrSkip } from "../helpers/chromium.js";
+import { freshDatabase, type TestDatabase } from "../helpers/databases.js";
+import { loopbackOnlyNodeOptions } from "../setup/loopback-only-options.js";
+
+const executablePath = requireChromiumOrSkip();
+const SHOP = "segment-page.myshopify.com";
+const ROOT = resolve(import.meta.dirname, "..", "..");
+const USER_AGENT =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+function demoSegments(env: Record<string, string>): Promise<string> {
+  return new Promise((done, fail) => {
+    execFile(
+      resolve(ROOT, "node_modules/.bin/tsx"),
+      [resolve(ROOT, "scripts/demo-segments.ts"), SHOP],
+      {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: loopbackOnlyNodeOptions(), NODE_ENV: "development", ...env },
+        timeout: 60_000,
+      },
+      (error, stdout, stderr) => (error ? fail(new Error(`${stdout}\n${stderr}`)) : done(stdout)),
+    );
+  });
+}
+
+/** RFC 4180 rows as records keyed by the header (csv-parse is not a dependency). */
+function parseCsv(text: string): Array<Record<string, string>> {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
+      else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ",") (row.push(field), (field = ""));
+    else if (c === "\n") (row.push(field), rows.push(row), (row = []), (field = ""));
+    else if (c !== "\r") field += c;
+  }
+  if (field !== "" || row.length > 0) (row.push(field), rows.push(row));
+  const [header, ...body] = rows;
+  return body.map((values) => Object.fromEntries(header!.map((name, i) => [name, values[i] ?? ""])));
+}
+
+/** No serious or critical accessibility violation in the app's frame. */
+async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const severe = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+}
+
+describe.skipIf(!executablePath)("the segment, customer and activity pages, in Chromium", () => {
+  let database: TestDatabase;
+  let stack: AppStack;
+  let db: Database;
+  let browser: Browser;
+  let page: Page;
+  let segmentId: string;
+  const appFrame = (): Frame => page.frames().find((f) => f.url().startsWith(stack.appUrl))!;
+  const open = async (path: string) => {
+    await page.goto(`${stack.emulator.url}/store/segment-page/apps/cohort${path}`);
+    await waitFor(async () => appFrame() !== undefined, 30_000);
+  };
+
+  beforeAll(async () => {
+    database = await freshDatabase("sqlite");
+    stack = await startAppStack({ databaseUrl: database.url });
+    await stack.control.createShop({ domain: SHOP, name: "Segment Page Goods" });
+    await stack.control.seed(SHOP, { seed: "7", customers: 120, orders: 500 });
+    await stack.control.install(SHOP);
+    expect((await openEmbeddedApp(stack, SHOP)).status, stack.logs.join("")).toBe(200);
+    db = createDatabase(database.url);
+    await waitFor(async () => (await db.customerMetrics.count({ where: { shop: SHOP } })) > 50, 60_000, 500);
+    await demoSegments(
+      localAppEnv({ appUrl: stack.appUrl, emulatorUrl: stack.emulator.url, databaseUrl: database.url }),
+    );
+    // A segment with members whose tagging is still off: the test switches it on.
+    const tagged = new Set((await db.segmentTagging.findMany({ where: { shop: SHOP } })).map((t) => t.segmentId));
+    const sizes = await db.segmentMember.groupBy({ by: ["segmentId"], where: { shop: SHOP }, _count: true });
+    const candidate = sizes
+      .filter((s) => !tagged.has(s.segmentId) && s._count >= 3 && s._count <= 60)
+      .sort((a, b) => b._count - a._count)[0];
+    expect(candidate, "a demo segment with members and no tagging").toBeDefined();
+    segmentId = candidate!.segmentId;
+    browser = await launchChromium(executablePath!);
+    page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, userAgent: USER_AGENT });
+    mkdirSync("test-results", { recursive: true });
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await db?.$disconnect();
+    await stack?.stop();
+    await database?.drop();
+  });
+
+  it("given a segment, when the merchant opens it, then its figures and members show, a dry run precedes switching tagging on, and the tag reaches its members in Shopify", async () => {
+    await open(`/app/segments/${segmentId}`);
+    const frame = appFrame();
+    const members = await db.segmentMember.count({ where: { shop: SHOP, segmentId } });
+    await expect
+      .poll(() => frame.locator('[data-testid="kpi-customers"]').textContent(), { timeout: 30_000 })
+      .toBe(String(members));
+    await expect.poll(() => frame.locator('[data-testid="member-name"]').count()).toBe(Math.min(members, 25));
+
+    await frame.getByRole("button", { name: "Dry run" }).click();
+    await expect.poll(() => frame.locator('[data-testid="dry-run-adds"]').textContent()).toBe(String(members));
+    expect(await db.segmentTagging.count({ where: { shop: SHOP, segmentId } }), "a dry run writes nothing").toBe(0);
+
+    await frame.getByLabel("Tagging").selectOption("on");
+    await frame.getByRole("button", { name: "Save tagging" }).click();
+    await frame.locator('[data-testid="tagging-saved"]').waitFor({ timeout: 15_000 });
+    const tagging = await db.segmentTagging.findUniqueOrThrow({ where: { shop_segmentId: { shop: SHOP, segmentId } } });
+    const memberIds = (await db.segmentMember.findMany({ where: { shop: SHOP, segmentId } })).map((m) => m.customerId);
+    await waitFor(
+      async () => {
+        const tags = await Promise.all(
+          memberIds.map(async (id) => (await stack.control.getCustomer(SHOP, Number(id))).tags),
+        );
+        return tags.every((t) => t.includes(tagging.tag));
+      },
+      60_000,
+      500,
+    );
+    await page.screenshot({ path: "test-results/segment-page.png", fullPage: true });
+    await expectAccessible(page);
+  });
+
+  it("given the segment page, when the members are exported, then the CSV's rows are the members", async () => {
+    const frame = appFrame();
+    const csv = await frame.evaluate(async (id) => (await fetch(`/app/segments/${id}/members.csv`)).text(), segmentId);
+    const rows = parseCsv(csv);
+    const memberIds = (await db.segmentMember.findMany({ where: { shop: SHOP, segmentId } })).map((m) => m.customerId);
+    expect(rows.map((r) => r.customer_id).sort()).toEqual([...memberIds].sort());
+    const metrics = await db.customerMetrics.findMany({ where: { shop: SHOP, customerId: { in: memberIds } } });
+    const spendOf = new Map(metrics.map((m) => [m.customerId, Number(m.netSpend) / 10_000]));
+    for (const row of rows) expect(Number(row.net_spend)).toBe(spendOf.get(row.customer_id!) ?? 0);
+    expect(rows.every((r) => r.email !== "" || r.name !== "")).toBe(true);
+  });
+
+  it("given a member, when the merchant opens their page, then the tag's audit trail says why they carry it", async () => {
+    const frame = appFrame();
+    await frame.locator('[data-testid="member-name"]').first().click();
+    await waitFor(async () => appFrame().url().includes("/app/customers/"), 15_000);
+    const trail = appFrame().locator('[data-testid="tag-trail"]');
+    await expect.poll(() => trail.textContent(), { timeout: 15_000 }).toContain("add");
+    await page.screenshot({ path: "test-results/customer-page.png", fullPage: true });
+    await expectAccessible(page);
+  });
+
+  it("given the activity page, when filtered by cause, then only that cause's tag changes show", async () => {
+    await open(`/app/activity`);
+    const frame = appFrame();
+    await frame.locator('[data-testid="activity-cause"]').first().waitFor({ timeout: 30_000 });
+    await open(`/app/activity?cause=setting`);
+    const causes = appFrame().locator('[data-testid="activity-cause"]');
+    await causes.first().waitFor({ timeout: 30_000 });
+    expect(new Set(await causes.allTextContents())).toEqual(new Set(["setting"]));
+    await page.screenshot({ path: "test-results/activity.png", fullPage: true });
+    await expectAccessible(page);
+  });
+});
