@@ -1,5 +1,6 @@
 import db from "../db.server.js";
 import { prismaSegmentRepository } from "../db/segments/segment-repository.server.js";
+import { prismaShopSettings } from "../db/shop/shop-settings.server.js";
 import { prismaTagStateStore } from "../db/tagging/tag-state-store.server.js";
 import { env } from "../env.server.js";
 import { bulkDownloader } from "../shopify/bulk-download.server.js";
@@ -8,6 +9,7 @@ import { BulkTagWriter } from "../shopify/tagging/bulk-tag-writer.server.js";
 import { DirectTagWriter } from "../shopify/tagging/direct-tag-writer.server.js";
 import { tagPushWriter } from "../shopify/tagging/tag-push-writer.server.js";
 import type { SegmentRecord } from "../services/segments/ports.js";
+import { loadShopSettings } from "../services/shop/shop-settings.js";
 import type { TagAuditRow, TagPushWriter, TagStateStore } from "../services/tagging/ports.js";
 import {
   configureSegmentTagging,
@@ -44,11 +46,13 @@ export async function segmentNamed(shop: string, reference: string): Promise<Seg
 }
 
 export async function configureTagging(shop: string, segment: string, change: TaggingChange): Promise<TaggingOutcome> {
-  return configureSegmentTagging(store(), shop, await segmentNamed(shop, segment), change, new Date());
+  const { tagPrefix } = await loadShopSettings(prismaShopSettings(db), shop);
+  return configureSegmentTagging(store(), shop, await segmentNamed(shop, segment), change, new Date(), tagPrefix);
 }
 
 export async function dryRunTagging(shop: string, segment: string): Promise<TagDryRun> {
-  return dryRunSegmentTagging(store(), shop, await segmentNamed(shop, segment));
+  const { tagPrefix } = await loadShopSettings(prismaShopSettings(db), shop);
+  return dryRunSegmentTagging(store(), shop, await segmentNamed(shop, segment), tagPrefix);
 }
 
 export async function shopTaggings(shop: string) {
@@ -103,7 +107,9 @@ export function tagWriterForShop(shop: string): TagPushWriter {
         graphql: (document, variables) => admin.execute(document, variables),
         download: bulkDownloader(),
       }),
-      bulkThreshold: env().COHORT_TAG_BULK_THRESHOLD,
+      // The shop's own threshold (Settings) when it chose one, the environment's otherwise.
+      bulkThreshold: async (shopDomain) =>
+        (await prismaShopSettings(db).settings(shopDomain)).tagBulkThreshold ?? env().COHORT_TAG_BULK_THRESHOLD,
     });
     writers.set(shop, writer);
   }

@@ -181,3 +181,16 @@ export interface SegmentOverlapReader {
   /** The shop's customers (with metrics): the whole a segment's share is of. */
   population(shop: string): Promise<number>;
 }
+
+/** One day's SegmentSnapshot of a segment: its size, and its members' net spend (money units, as a string). */
+export interface SegmentSnapshotRow {
+  segmentId: string;
+  day: string;
+  size: number;
+  revenue: string;
+}
+
+export interface SegmentSnapshotReader {
+  /** The shop's snapshots on or after `day` (YYYY-MM-DD), oldest first. */
+  snapshotsSince(shop: string, day: string): Promise<SegmentSnapshotRow[]>;
+}
