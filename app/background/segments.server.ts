@@ -26,7 +26,6 @@ import {
 import { defineSegment, previewQuery, type DefinedSegment } from "../services/segments/segment-definition.js";
 import { startFromTemplates } from "../services/segments/segment-starter.js";
 import { segmentSummaries, type SegmentSummary } from "../services/segments/segment-summaries.js";
-import { snapshotDay } from "../services/segments/segment-evaluation.js";
 import { prismaSegmentSnapshots } from "../db/segments/segment-snapshots.server.js";
 import {
   deleteSegment,
@@ -35,7 +34,7 @@ import {
   type DeletedSegment,
   type EditedSegment,
 } from "../services/segments/segment-editing.js";
-import { evaluateCustomers } from "../services/segments/segment-evaluation.js";
+import { evaluateCustomers, snapshotDay } from "../services/segments/segment-evaluation.js";
 import { shopSegmentOverlaps, type ShopOverlaps } from "../services/segments/segment-overlaps.js";
 import {
   evaluateAndSnapshot,

@@ -25,13 +25,10 @@ export type ShopSettingsField = keyof ShopSettingsInput;
 export type SavedShopSettings =
   { ok: true; settings: ShopSettings } | { ok: false; errors: Partial<Record<ShopSettingsField, string>> };
 
-/** Checks every field; if any is wrong, nothing is saved and each error names its field. */
-export async function saveShopSettings(
-  store: ShopSettingsStore,
-  shop: string,
+/** Every field checked: the columns to write, or each wrong field's error. */
+export function checkShopSettings(
   input: ShopSettingsInput,
-  now: Date,
-): Promise<SavedShopSettings> {
+): { ok: true; changes: Partial<StoredShopSettings> } | { ok: false; errors: Partial<Record<ShopSettingsField, string>> } {
   const errors: Partial<Record<ShopSettingsField, string>> = {};
   const changes: Partial<StoredShopSettings> = {};
   if (input.tagPrefix !== undefined) {
@@ -52,7 +49,18 @@ export async function saveShopSettings(
       else errors.tagBulkThreshold = checked.message;
     }
   }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
-  await store.save(shop, changes, now);
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, changes };
+}
+
+/** Checks every field; if any is wrong, nothing is saved and each error names its field. */
+export async function saveShopSettings(
+  store: ShopSettingsStore,
+  shop: string,
+  input: ShopSettingsInput,
+  now: Date,
+): Promise<SavedShopSettings> {
+  const checked = checkShopSettings(input);
+  if (!checked.ok) return checked;
+  await store.save(shop, checked.changes, now);
   return { ok: true, settings: await loadShopSettings(store, shop) };
 }
