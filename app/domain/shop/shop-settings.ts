@@ -29,7 +29,11 @@ export interface StoredShopSettings {
   tagBulkThreshold: number | null;
 }
 
-export const NO_STORED_SETTINGS: StoredShopSettings = { tagPrefix: null, evaluationMinute: null, tagBulkThreshold: null };
+export const NO_STORED_SETTINGS: StoredShopSettings = {
+  tagPrefix: null,
+  evaluationMinute: null,
+  tagBulkThreshold: null,
+};
 
 export function shopSettingsOf(stored: StoredShopSettings): ShopSettings {
   return {
@@ -45,9 +49,11 @@ export type SettingCheck<T> = { ok: true; value: T } | { ok: false; message: str
 export function checkTagPrefix(raw: string): SettingCheck<string> {
   const prefix = raw.normalize("NFC").replace(/^\s+/u, "").replace(/\s+/gu, " ");
   if (prefix.trim().length === 0) return { ok: false, message: "The prefix cannot be empty." };
-  if (prefix.includes(",")) return { ok: false, message: "A prefix cannot contain a comma: Shopify splits tags on commas." };
+  if (prefix.includes(","))
+    return { ok: false, message: "A prefix cannot contain a comma: Shopify splits tags on commas." };
   // eslint-disable-next-line no-control-regex -- control characters are exactly what this rejects
-  if (/[\u0000-\u001f\u007f]/u.test(prefix)) return { ok: false, message: "A prefix cannot contain control characters." };
+  if (/[\u0000-\u001f\u007f]/u.test(prefix))
+    return { ok: false, message: "A prefix cannot contain control characters." };
   const length = [...prefix].length;
   if (length > MAX_TAG_PREFIX_LENGTH || length >= MAX_TAG_LENGTH) {
     return { ok: false, message: `A prefix has at most ${MAX_TAG_PREFIX_LENGTH} characters; this one has ${length}.` };
