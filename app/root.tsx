@@ -1,4 +1,11 @@
+import type { LinksFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+
+/** Served from public/ as they are. */
+export const links: LinksFunction = () => [
+  { rel: "icon", href: "/favicon.ico", sizes: "any" },
+  { rel: "icon", href: "/icon.svg", type: "image/svg+xml" },
+];
 
 export default function App() {
   return (

@@ -24,6 +24,9 @@ import {
   type SegmentListingDeps,
 } from "../services/segments/segment-catalog.js";
 import { defineSegment, previewQuery, type DefinedSegment } from "../services/segments/segment-definition.js";
+import { startFromTemplates } from "../services/segments/segment-starter.js";
+import { segmentSummaries, type SegmentSummary } from "../services/segments/segment-summaries.js";
+import { prismaSegmentSnapshotReader } from "../db/segments/segment-snapshot-reader.server.js";
 import {
   deleteSegment,
   editSegmentQuery,
@@ -31,7 +34,7 @@ import {
   type DeletedSegment,
   type EditedSegment,
 } from "../services/segments/segment-editing.js";
-import { evaluateCustomers } from "../services/segments/segment-evaluation.js";
+import { evaluateCustomers, snapshotDay } from "../services/segments/segment-evaluation.js";
 import { shopSegmentOverlaps, type ShopOverlaps } from "../services/segments/segment-overlaps.js";
 import {
   evaluateAndSnapshot,
@@ -46,7 +49,9 @@ import type {
   SegmentPreview,
   SegmentRecord,
 } from "../services/segments/ports.js";
+import { loadShopSettings } from "../services/shop/shop-settings.js";
 import { shopTimeZones } from "../services/shop/shop-time-zone.js";
+import { prismaShopSettings } from "../db/shop/shop-settings.server.js";
 import { adminClientForShop } from "../shopify/offline-admin.server.js";
 import { notifyTagOutbox, retireTagging } from "./tagging.server.js";
 import { keepShopifySegmentInStep, retireShopifySegmentOf } from "./discounts.server.js";
@@ -66,6 +71,7 @@ function deps(): WiredDeps {
     membership: prismaSegmentMembershipReader(db),
     shops: prismaSegmentedShops(db),
     timeZoneOf,
+    evaluationMinuteOf: async (shop) => (await loadShopSettings(prismaShopSettings(db), shop)).evaluationMinute,
   };
 }
 
@@ -169,4 +175,19 @@ export async function setShopRfmGroups(shop: string, changes: Record<string, unk
 
 export async function resetShopRfmGroups(shop: string): Promise<ChangedRfmGroups> {
   return resetRfmGroups(deps(), shop, await settingsFor(shop));
+}
+
+/** A new shop's first segments, from the templates it picked (the dashboard's first-run form). */
+export async function startShopWithTemplates(shop: string, templateIds: readonly string[]): Promise<DefinedSegment[]> {
+  return startFromTemplates(deps(), shop, templateIds, await settingsFor(shop));
+}
+
+/** The dashboard's segments with size, trend and revenue. */
+export async function shopSegmentSummaries(shop: string): Promise<SegmentSummary[]> {
+  const { now, timeZone } = await settingsFor(shop);
+  return segmentSummaries(
+    { segments: prismaSegmentRepository(db), snapshots: prismaSegmentSnapshotReader(db) },
+    shop,
+    snapshotDay(now, timeZone),
+  );
 }

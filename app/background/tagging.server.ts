@@ -1,6 +1,7 @@
 import db from "../db.server.js";
 import { keepShopifySegmentInStep } from "./discounts.server.js";
 import { prismaSegmentRepository } from "../db/segments/segment-repository.server.js";
+import { prismaShopSettings } from "../db/shop/shop-settings.server.js";
 import { prismaTagStateStore } from "../db/tagging/tag-state-store.server.js";
 import { env } from "../env.server.js";
 import { bulkDownloader } from "../shopify/bulk-download.server.js";
@@ -9,6 +10,7 @@ import { BulkTagWriter } from "../shopify/tagging/bulk-tag-writer.server.js";
 import { DirectTagWriter } from "../shopify/tagging/direct-tag-writer.server.js";
 import { tagPushWriter } from "../shopify/tagging/tag-push-writer.server.js";
 import type { SegmentRecord } from "../services/segments/ports.js";
+import { loadShopSettings } from "../services/shop/shop-settings.js";
 import type { TagAuditRow, TagPushWriter, TagStateStore } from "../services/tagging/ports.js";
 import {
   configureSegmentTagging,
@@ -54,7 +56,8 @@ export function notifyTagOutbox(): void {
 
 export async function configureTagging(shop: string, segment: string, change: TaggingChange): Promise<TaggingOutcome> {
   const record = await segmentNamed(shop, segment);
-  const outcome = await configureSegmentTagging(store(), shop, record, change, new Date());
+  const { tagPrefix } = await loadShopSettings(prismaShopSettings(db), shop);
+  const outcome = await configureSegmentTagging(store(), shop, record, change, new Date(), tagPrefix);
   // A new tag changes the query of the Shopify segment behind the segment's discounts.
   if (change.tag !== undefined && outcome.ok) await keepShopifySegmentInStep(shop, record.id);
   if (outcome.ok && outcome.marked > 0) notifyTagOutbox();
@@ -62,7 +65,8 @@ export async function configureTagging(shop: string, segment: string, change: Ta
 }
 
 export async function dryRunTagging(shop: string, segment: string): Promise<TagDryRun> {
-  return dryRunSegmentTagging(store(), shop, await segmentNamed(shop, segment));
+  const { tagPrefix } = await loadShopSettings(prismaShopSettings(db), shop);
+  return dryRunSegmentTagging(store(), shop, await segmentNamed(shop, segment), tagPrefix);
 }
 
 export async function shopTaggings(shop: string) {
@@ -121,7 +125,9 @@ export function tagWriterForShop(shop: string): TagPushWriter {
         graphql: (document, variables) => admin.execute(document, variables),
         download: bulkDownloader(),
       }),
-      bulkThreshold: env().COHORT_TAG_BULK_THRESHOLD,
+      // The shop's own threshold (Settings) when it chose one, the environment's otherwise.
+      bulkThreshold: async (shopDomain) =>
+        (await prismaShopSettings(db).settings(shopDomain)).tagBulkThreshold ?? env().COHORT_TAG_BULK_THRESHOLD,
     });
     writers.set(shop, writer);
   }

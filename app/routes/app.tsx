@@ -4,11 +4,16 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { AppProvider } from "@shopify/shopify-app-remix/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
+import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
+import { PolarisVizProvider } from "@shopify/polaris-viz";
 import { env } from "../env.server.js";
 import { navigation } from "../locales/en/navigation.js";
 import { authenticate } from "../shopify.server.js";
 
-export const links = () => [{ rel: "stylesheet", href: polarisStyles }];
+export const links = () => [
+  { rel: "stylesheet", href: polarisStyles },
+  { rel: "stylesheet", href: polarisVizStyles },
+];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   await authenticate.admin(request);
@@ -24,9 +29,14 @@ export default function App() {
         <Link to="/app" rel="home">
           {navigation.overview}
         </Link>
+        <Link to="/app/segments">{navigation.segments}</Link>
+        <Link to="/app/activity">{navigation.activity}</Link>
+        <Link to="/app/settings">{navigation.settings}</Link>
         <Link to="/app/privacy">{navigation.privacy}</Link>
       </NavMenu>
-      <Outlet />
+      <PolarisVizProvider>
+        <Outlet />
+      </PolarisVizProvider>
     </AppProvider>
   );
 }

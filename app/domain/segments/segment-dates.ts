@@ -83,6 +83,12 @@ export function shopLocalDate(instant: Date | string, timeZone: string): Calenda
   return { year: wall.year, month: wall.month, day: wall.day };
 }
 
+/** Minutes since the shop's local midnight at an instant (0–1439): when the shop's daily evaluation is due. */
+export function shopLocalMinuteOfDay(instant: Date | string, timeZone: string): number {
+  const wall = wallTimeAt(new Date(instant).getTime(), timeZone);
+  return wall.hour * 60 + wall.minute;
+}
+
 /** The first instant whose shop-local wall-clock time is at or after `wall`. */
 function instantOfWallTime(wall: WallTime, timeZone: string): Date {
   const target = wallTimeAsUtcMs(wall);

@@ -15,15 +15,18 @@ export interface SegmentTagError {
 export type SegmentTagCheck =
   { readonly ok: true; readonly tag: string } | { readonly ok: false; readonly error: SegmentTagError };
 
-/** `VIP: top 10%` → `cohort:vip-top-10`; a name with no letters or digits falls back to the segment's id. */
-export function defaultSegmentTag(segmentName: string, segmentId: string): string {
+/**
+ * `VIP: top 10%` → `cohort:vip-top-10`; a name with no letters or digits falls back to the segment's id. A shop may
+ * choose its own prefix (Settings).
+ */
+export function defaultSegmentTag(segmentName: string, segmentId: string, prefix: string = SEGMENT_TAG_PREFIX): string {
   const slug = segmentName
     .normalize("NFKD")
     .replace(/\p{M}/gu, "")
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, "-")
     .replace(/^-+|-+$/g, "");
-  const base = `${SEGMENT_TAG_PREFIX}${slug.length > 0 ? slug : segmentId}`;
+  const base = `${prefix}${slug.length > 0 ? slug : segmentId}`;
   return base.length <= MAX_TAG_LENGTH ? base : base.slice(0, MAX_TAG_LENGTH).replace(/-+$/, "");
 }
 

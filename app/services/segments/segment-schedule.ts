@@ -6,11 +6,15 @@ import {
   type ShopEvaluation,
 } from "./segment-evaluation.js";
 import type { CauseOfChange, SegmentedShops, SegmentMembershipReader } from "./ports.js";
+import { shopLocalMinuteOfDay } from "../../domain/segments/segment-dates.js";
+import { DEFAULT_EVALUATION_MINUTE, dailyEvaluationDue, previousDay } from "../../domain/shop/shop-settings.js";
 
 export interface SegmentScheduleDeps extends SegmentEvaluationDeps {
   membership: Pick<SegmentMembershipReader, "lastSnapshotDay">;
   shops: SegmentedShops;
   timeZoneOf(shop: string): Promise<string>;
+  /** Minutes after local midnight at which the shop's daily evaluation runs (Settings); midnight without it. */
+  evaluationMinuteOf?(shop: string): Promise<number>;
 }
 
 export interface ScheduledEvaluation extends ShopEvaluation {
@@ -36,8 +40,8 @@ export async function evaluateAndSnapshot(
 }
 
 /**
- * The daily evaluation: every shop whose local day has begun since its last snapshot is evaluated (cause
- * "schedule") and snapshotted. Run it often (every few minutes); a shop is done once per local day. A shop that
+ * The daily evaluation: every shop whose local day has begun since its last snapshot, and whose chosen evaluation
+ * time (Settings, midnight by default) has come, is evaluated (cause "schedule") and snapshotted. Run it often (every few minutes); a shop is done once per local day. A shop that
  * fails is reported and tried again on the next run; the others go on.
  */
 export async function runDueEvaluations(
@@ -48,8 +52,15 @@ export async function runDueEvaluations(
   const done: ScheduledEvaluation[] = [];
   for (const shop of await deps.shops.list()) {
     try {
-      const today = snapshotDay(now, await deps.timeZoneOf(shop));
-      if ((await deps.membership.lastSnapshotDay(shop)) === today) continue;
+      const timeZone = await deps.timeZoneOf(shop);
+      const today = snapshotDay(now, timeZone);
+      const lastDay = await deps.membership.lastSnapshotDay(shop);
+      if (lastDay === today) continue;
+      const evaluationMinute = (await deps.evaluationMinuteOf?.(shop)) ?? DEFAULT_EVALUATION_MINUTE;
+      const minuteOfDay = shopLocalMinuteOfDay(now, timeZone);
+      if (!dailyEvaluationDue({ lastDay, today, yesterday: previousDay(today), minuteOfDay, evaluationMinute })) {
+        continue;
+      }
       done.push(await evaluateAndSnapshot(deps, shop, now, "schedule"));
     } catch (error) {
       onError(shop, error);

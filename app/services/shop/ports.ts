@@ -1,3 +1,5 @@
+import type { StoredShopSettings } from "../../domain/shop/shop-settings.js";
+
 /**
  * The one thing services need from Shopify: run an Admin GraphQL document and get its data, or an error that says
  * what Shopify answered. Adapters (Remix's admin context, the background client) implement it.
@@ -26,4 +28,15 @@ export type ShopAccessRevoked = (shop: string, reason: string) => Promise<void>;
 /** The shops Cohort holds anything about: it installed the app there, or it keeps sync state or webhooks of it. */
 export interface ShopDirectory {
   isKnown(shop: string): Promise<boolean>;
+}
+
+/** A shop's own settings (ShopSettings); a column left null keeps the default. */
+export interface ShopSettingsStore {
+  settings(shop: string): Promise<StoredShopSettings>;
+  /** Writes the given columns (null: back to the default), leaving the others as they are. */
+  save(
+    shop: string,
+    changes: Partial<StoredShopSettings>,
+    now: Date,
+  ): Promise<void>;
 }

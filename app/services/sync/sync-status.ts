@@ -11,6 +11,10 @@ export interface SyncResourceStatus {
   backfillFinishedAt: string | null;
   lastError: string | null;
   limitedToDays: number | null;
+  /** Records the running backfill's export holds (0 until Shopify says): its progress is backfilled of this. */
+  expected: number;
+  /** Reconciliation has read every record updated up to this instant (its watermark); null before the first. */
+  reconciledThrough: string | null;
 }
 
 export interface SyncStatusReport {
@@ -36,6 +40,8 @@ export async function loadSyncStatus(repository: SyncStatusRepository, shop: str
         backfillFinishedAt: state?.finishedAt?.toISOString() ?? null,
         lastError: state?.lastError ?? null,
         limitedToDays: state?.limitedToDays ?? null,
+        expected: state?.objectCount ?? 0,
+        reconciledThrough: state?.watermark?.toISOString() ?? null,
       };
     }),
     lastWebhookAppliedAt: lastWebhookAppliedAt?.toISOString() ?? null,

@@ -23,11 +23,13 @@ export async function configureSegmentTagging(
   segment: { id: string; name: string },
   change: TaggingChange,
   now: Date,
+  /** The shop's prefix for a segment's first, default tag (Settings); existing tags keep theirs. */
+  tagPrefix?: string,
 ): Promise<TaggingOutcome> {
   const taggings = await store.taggings(shop);
   const current = taggings.find((t) => t.segmentId === segment.id);
   const others = taggings.filter((t) => t.segmentId !== segment.id).map((t) => t.tag);
-  const check = checkSegmentTag(change.tag ?? current?.tag ?? defaultSegmentTag(segment.name, segment.id), others);
+  const check = checkSegmentTag(change.tag ?? current?.tag ?? defaultSegmentTag(segment.name, segment.id, tagPrefix), others);
   if (!check.ok) return check;
   const next = {
     segmentId: segment.id,

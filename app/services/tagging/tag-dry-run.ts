@@ -27,9 +27,10 @@ export async function dryRunSegmentTagging(
   store: TagStateStore,
   shop: string,
   segment: { id: string; name: string },
+  tagPrefix?: string,
 ): Promise<TagDryRun> {
   const current = (await store.taggings(shop)).find((t) => t.segmentId === segment.id);
-  const tag = current?.tag ?? defaultSegmentTag(segment.name, segment.id);
+  const tag = current?.tag ?? defaultSegmentTag(segment.name, segment.id, tagPrefix);
   const run: TagDryRun = { tag, adds: 0, addSample: [], removes: 0, removeSample: [], alreadyTagged: 0, refused: 0 };
   let after: string | null = null;
   for (;;) {

@@ -15,15 +15,18 @@ export const customerGid = (customerId: string): string => `gid://shopify/Custom
 /**
  * The push's writer: each customer's adds and removes become separate changes (so each direction has its own answer),
  * sent through the bulk writer from `bulkThreshold` customers on and through the direct writer below it, or when
- * Shopify is already running as many bulk operations as it allows.
+ * Shopify is already running as many bulk operations as it allows. The threshold is read at each push (the shop's
+ * Settings may change it between two).
  */
 export function tagPushWriter(writers: {
   direct: TagWriter;
   bulk: TagWriter | null;
-  bulkThreshold: number;
+  bulkThreshold: number | ((shop: string) => Promise<number>);
 }): TagPushWriter {
+  const thresholdFor = (shop: string): Promise<number> =>
+    typeof writers.bulkThreshold === "number" ? Promise.resolve(writers.bulkThreshold) : writers.bulkThreshold(shop);
   return {
-    async write(_shop, writes) {
+    async write(shop, writes) {
       const changes: Array<{ write: TagWrite; kind: "add" | "remove"; change: TagChange }> = [];
       for (const write of writes) {
         if (write.add.length > 0) changes.push({ write, kind: "add", change: change(write, write.add, []) });
@@ -31,7 +34,7 @@ export function tagPushWriter(writers: {
       }
       const batch = changes.map((c) => c.change);
       let outcomes: TagOutcome[];
-      if (writers.bulk !== null && writes.length >= writers.bulkThreshold) {
+      if (writers.bulk !== null && writes.length >= (await thresholdFor(shop))) {
         try {
           outcomes = await writers.bulk.write(batch);
         } catch (error) {

@@ -1,0 +1,20 @@
+/** The dashboard (app/routes/app._index.tsx), in English. */
+export const dashboard = {
+  title: "Cohort",
+  shop: "Shop",
+  customers: "Customers",
+  segments: "Segments",
+  segmentColumns: ["Segment", "Members", "7-day trend", "Revenue"],
+  noTrend: "—",
+  revenueTitle: "Revenue per segment",
+  tagActivity: "Recent tag activity",
+  tagColumns: ["When", "Customer", "Tag", "Action", "Result"],
+  noTagActivity: "No tag changes yet. Switch tagging on for a segment to write its tag to customers in Shopify.",
+  firstRunHeading: "Start with three segments",
+  firstRunBody: "Pick three templates. Cohort creates them and fills them with your customers at once.",
+  firstRunSubmit: "Create segments",
+  pickThree: "Pick exactly three templates.",
+  backfillRunning: "Backfill running",
+  reconciledThrough: "Reconciled through",
+  notReconciled: "Not reconciled yet",
+} as const;

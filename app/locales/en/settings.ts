@@ -1,0 +1,22 @@
+/** The Settings page (app/routes/app.settings.tsx), in English. */
+export const settings = {
+  title: "Settings",
+  tagging: "Tags",
+  tagPrefix: "Tag prefix",
+  tagPrefixHelp: "New segment tags start with this. Existing tags keep theirs.",
+  bulkThreshold: "Bulk threshold",
+  bulkThresholdHelp: "From this many customers in one push, tags go through a bulk operation. Empty: the app default",
+  evaluation: "Daily evaluation",
+  evaluationTime: "Evaluation time",
+  evaluationTimeHelp: "Local time in the shop's time zone",
+  timeZone: "Time zone",
+  rfm: "RFM groups",
+  rfmHelp: "Each group's rules as JSON: recency 1–5 by frequency+monetary 2–10.",
+  rfmReset: "Reset to defaults",
+  dataRequests: "Customer data requests",
+  noDataRequests: "No customer data requests received.",
+  download: "Download JSON",
+  save: "Save",
+  discard: "Discard",
+  saved: "Settings saved",
+} as const;
