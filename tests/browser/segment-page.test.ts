@@ -1,12 +1,13 @@
 import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import AxeBuilder from "@axe-core/playwright";
+import { parse } from "csv-parse/sync";
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { localAppEnv } from "../../scripts/local-shopify.js";
 import { openEmbeddedApp, startAppStack, waitFor, type AppStack } from "../helpers/app-stack.js";
+import { seriousAccessibilityViolations } from "../helpers/axe.js";
 import { launchChromium, requireChromiumOrSkip } from "../helpers/chromium.js";
 import { freshDatabase, type TestDatabase } from "../helpers/databases.js";
 import { loopbackOnlyNodeOptions } from "../setup/loopback-only-options.js";
@@ -32,33 +33,13 @@ function demoSegments(env: Record<string, string>): Promise<string> {
   });
 }
 
-/** RFC 4180 rows as records keyed by the header (csv-parse is not a dependency). */
 function parseCsv(text: string): Array<Record<string, string>> {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") (row.push(field), (field = ""));
-    else if (c === "\n") (row.push(field), rows.push(row), (row = []), (field = ""));
-    else if (c !== "\r") field += c;
-  }
-  if (field !== "" || row.length > 0) (row.push(field), rows.push(row));
-  const [header, ...body] = rows;
-  return body.map((values) => Object.fromEntries(header!.map((name, i) => [name, values[i] ?? ""])));
+  return parse(text, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
 }
 
 /** No serious or critical accessibility violation in the app's frame. */
 async function expectAccessible(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const severe = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  expect(severe.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`)).toEqual([]);
+  expect(await seriousAccessibilityViolations(page)).toEqual([]);
 }
 
 describe.skipIf(!executablePath)("the segment, customer and activity pages, in Chromium", () => {
@@ -95,7 +76,9 @@ describe.skipIf(!executablePath)("the segment, customer and activity pages, in C
     expect(candidate, "a demo segment with members and no tagging").toBeDefined();
     segmentId = candidate!.segmentId;
     browser = await launchChromium(executablePath!);
-    page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, userAgent: USER_AGENT });
+    page = await (
+      await browser.newContext({ viewport: { width: 1280, height: 1000 }, userAgent: USER_AGENT })
+    ).newPage();
     mkdirSync("test-results", { recursive: true });
   }, 180_000);
 
