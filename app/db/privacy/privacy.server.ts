@@ -210,6 +210,9 @@ export function prismaPrivacyRepository(db: Database, options: { eraseChunk?: nu
         await tx.segmentSnapshot.deleteMany({ where: { shop } });
         await tx.shopSegmentThresholds.deleteMany({ where: { shop } });
         await tx.shopSegmentSettings.deleteMany({ where: { shop } });
+        await tx.shopSettings.deleteMany({ where: { shop } });
+        await tx.segmentDiscount.deleteMany({ where: { shop } });
+        await tx.shopifySegmentLink.deleteMany({ where: { shop } });
         await tx.tagPending.deleteMany({ where: { shop } });
         await tx.confirmedCustomerTag.deleteMany({ where: { shop } });
         await tx.segmentTagging.deleteMany({ where: { shop } });

@@ -27,22 +27,21 @@ const SEGMENT_DELETE = `#graphql
 mutation CohortSegmentDelete($id: ID!) {
   segmentDelete(id: $id) { deletedSegmentId userErrors { field message } }
 }`;
-const USER_ERRORS = "userErrors { field message code }";
 const CODE_BASIC_CREATE = `#graphql
 mutation CohortDiscountCodeBasicCreate($input: DiscountCodeBasicInput!) {
-  discountCodeBasicCreate(basicCodeDiscount: $input) { codeDiscountNode { id } ${USER_ERRORS} }
+  discountCodeBasicCreate(basicCodeDiscount: $input) { codeDiscountNode { id } userErrors { field message code } }
 }`;
 const AUTOMATIC_BASIC_CREATE = `#graphql
 mutation CohortDiscountAutomaticBasicCreate($input: DiscountAutomaticBasicInput!) {
-  discountAutomaticBasicCreate(automaticBasicDiscount: $input) { automaticDiscountNode { id } ${USER_ERRORS} }
+  discountAutomaticBasicCreate(automaticBasicDiscount: $input) { automaticDiscountNode { id } userErrors { field message code } }
 }`;
 const CODE_FREE_SHIPPING_CREATE = `#graphql
 mutation CohortDiscountCodeFreeShippingCreate($input: DiscountCodeFreeShippingInput!) {
-  discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) { codeDiscountNode { id } ${USER_ERRORS} }
+  discountCodeFreeShippingCreate(freeShippingCodeDiscount: $input) { codeDiscountNode { id } userErrors { field message code } }
 }`;
 const AUTOMATIC_FREE_SHIPPING_CREATE = `#graphql
 mutation CohortDiscountAutomaticFreeShippingCreate($input: DiscountAutomaticFreeShippingInput!) {
-  discountAutomaticFreeShippingCreate(freeShippingAutomaticDiscount: $input) { automaticDiscountNode { id } ${USER_ERRORS} }
+  discountAutomaticFreeShippingCreate(freeShippingAutomaticDiscount: $input) { automaticDiscountNode { id } userErrors { field message code } }
 }`;
 const CODE_DELETE = `#graphql
 mutation CohortDiscountCodeDelete($id: ID!) { discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { field message } } }`;

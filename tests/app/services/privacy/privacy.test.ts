@@ -107,6 +107,9 @@ function rowCounters(db: Database, shop: string): Record<string, () => Promise<n
     SegmentSnapshot: () => db.segmentSnapshot.count({ where: { shop } }),
     ShopSegmentThresholds: () => db.shopSegmentThresholds.count({ where: { shop } }),
     ShopSegmentSettings: () => db.shopSegmentSettings.count({ where: { shop } }),
+    ShopSettings: () => db.shopSettings.count({ where: { shop } }),
+    SegmentDiscount: () => db.segmentDiscount.count({ where: { shop } }),
+    ShopifySegmentLink: () => db.shopifySegmentLink.count({ where: { shop } }),
     SegmentTagging: () => db.segmentTagging.count({ where: { shop } }),
     ConfirmedCustomerTag: () => db.confirmedCustomerTag.count({ where: { shop } }),
     TagPending: () => db.tagPending.count({ where: { shop } }),
@@ -153,6 +156,31 @@ describe.each(await providers())("privacy topics on %s", (provider) => {
       await defineSegment(segments, shop, { name: "Spent anything", query: "amount_spent > 0" }, settings);
       await snapshotSegments(segments, shop, settings);
       await db.shopSegmentSettings.create({ data: { shop, rfmGroups: "{}", updatedAt: new Date() } });
+      await db.shopSettings.create({ data: { shop, tagPrefix: "vip:", updatedAt: new Date() } });
+      await db.shopifySegmentLink.create({
+        data: {
+          shop,
+          segmentId: "s1",
+          shopifySegmentId: "gid://shopify/Segment/1",
+          name: "Cohort: VIP",
+          query: "customer_tags CONTAINS 'cohort:vip'",
+          updatedAt: new Date(),
+        },
+      });
+      await db.segmentDiscount.create({
+        data: {
+          shop,
+          id: "gid://shopify/DiscountCodeNode/1",
+          segmentId: "s1",
+          method: "code",
+          kind: "percentage",
+          title: "VIP 15",
+          code: "VIP15",
+          value: 15n,
+          startsAt: new Date(),
+          createdAt: new Date(),
+        },
+      });
       const at = new Date();
       await db.segmentTagging.create({
         data: { shop, segmentId: "s1", tag: "cohort:vip", tagKey: "cohort:vip", state: "on", updatedAt: at },
