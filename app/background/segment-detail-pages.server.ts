@@ -62,8 +62,8 @@ export async function segmentTaggingAction(
   request: SegmentTaggingRequest,
 ): Promise<SegmentTaggingResult> {
   const wired = deps(admin);
-  const segment = await wired.segments.get(shop, segmentId);
-  if (!segment || segment.id !== segmentId) return { intent: "missing" };
+  const segment = await wired.segments.getById(shop, segmentId);
+  if (!segment) return { intent: "missing" };
   if (request.intent === "dryRun") {
     return { intent: "dryRun", dryRun: await dryRunSegmentTagging(wired.tagging, shop, segment) };
   }
@@ -97,8 +97,8 @@ export async function segmentMembersCsv(
   segmentId: string,
 ): Promise<{ name: string; body: ReadableStream<Uint8Array> } | null> {
   const wired = deps(admin);
-  const segment = await wired.segments.get(shop, segmentId);
-  if (!segment || segment.id !== segmentId) return null;
+  const segment = await wired.segments.getById(shop, segmentId);
+  if (!segment) return null;
   const pages = allMembers(wired, shop, segmentId);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({

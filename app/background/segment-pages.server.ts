@@ -36,10 +36,8 @@ export interface SegmentEditorPage {
 /** The editor's data: the saved segment to edit, or null for a new one (and for an id the shop does not have). */
 export async function segmentEditorPage(shop: string, segmentId: string | null): Promise<SegmentEditorPage> {
   if (segmentId === null) return { segment: null };
-  const segment = await prismaSegmentRepository(db).get(shop, segmentId);
-  return {
-    segment: segment && segment.id === segmentId ? { id: segment.id, name: segment.name, query: segment.query } : null,
-  };
+  const segment = await prismaSegmentRepository(db).getById(shop, segmentId);
+  return { segment: segment ? { id: segment.id, name: segment.name, query: segment.query } : null };
 }
 
 export function saveSegment(
@@ -51,10 +49,7 @@ export function saveSegment(
   return saveSegmentForm(
     {
       create: async (forShop, name, query) => (await createShopSegment(forShop, name, query)).segment,
-      get: async (forShop, id) => {
-        const found = await segments.get(forShop, id);
-        return found && found.id === id ? found : null;
-      },
+      get: (forShop, id) => segments.getById(forShop, id),
       rename: renameShopSegment,
       editQuery: async (forShop, id, query) => (await editShopSegment(forShop, id, query)).segment,
     },

@@ -22,6 +22,7 @@ import { parseArgs } from "node:util";
 import { payloadForChange } from "../../tests/shopify-emulator/webhooks/payloads.js";
 import type { CustomerRecord } from "../../tests/shopify-emulator/store/types.js";
 import { LOCAL_API_SECRET, ROOT } from "../local-shopify.js";
+import { inboxOutcome } from "./inbox-outcome.js";
 import { latencySummary, percentile, type Outcome } from "./latency.js";
 import { round2, startTagStack, tagOf } from "./tag-stack.js";
 
@@ -113,20 +114,7 @@ try {
   const latencies = [...taggedAt].map(([id, at]) => at - sentAt.get(id)!).sort((a, b) => a - b);
   const at = (p: number) => (latencies.length ? round2(percentile(latencies, p)) : null);
   const eventIds = sent.outcomes.map((outcome) => outcome.eventId);
-  const inbox = { applied: 0, rejected: 0, pending: 0, missing: 0 };
-  for (let start = 0; start < eventIds.length; start += 500) {
-    const part = eventIds.slice(start, start + 500);
-    const rows = await db.webhookEvent.findMany({
-      where: { shop: SHOP, eventId: { in: part } },
-      select: { processedAt: true, error: true },
-    });
-    for (const row of rows) {
-      if (row.processedAt === null) inbox.pending += 1;
-      else if (row.error === null) inbox.applied += 1;
-      else inbox.rejected += 1;
-    }
-    inbox.missing += part.length - rows.length;
-  }
+  const inbox = await inboxOutcome(db, SHOP, eventIds);
   const ack = latencySummary(sent.outcomes);
   console.log(
     JSON.stringify({

@@ -27,6 +27,7 @@ import { mintSessionToken } from "../../tests/shopify-emulator/auth/session-toke
 import { payloadForChange } from "../../tests/shopify-emulator/webhooks/payloads.js";
 import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor } from "../../tests/helpers/app-stack.js";
 import { freshDatabase } from "../../tests/helpers/databases.js";
+import { inboxOutcome } from "./inbox-outcome.js";
 import { latencySummary, type Outcome } from "./latency.js";
 
 const { values } = parseArgs({
@@ -106,24 +107,6 @@ function orderIds(stack: AppStack, count: number): number[] {
 }
 
 /** The inbox's state of the deliveries sent: what the worker made of them. */
-async function inboxOutcome(db: Database, eventIds: string[]) {
-  const counts = { applied: 0, rejected: 0, pending: 0, missing: 0 };
-  for (let start = 0; start < eventIds.length; start += 500) {
-    const part = eventIds.slice(start, start + 500);
-    const rows = await db.webhookEvent.findMany({
-      where: { shop: SHOP, eventId: { in: part } },
-      select: { processedAt: true, error: true },
-    });
-    for (const row of rows) {
-      if (row.processedAt === null) counts.pending += 1;
-      else if (row.error === null) counts.applied += 1;
-      else counts.rejected += 1;
-    }
-    counts.missing += part.length - rows.length;
-  }
-  return counts;
-}
-
 const database = await freshDatabase(provider);
 const stack = await startAppStack({
   databaseUrl: database.url,
@@ -208,10 +191,10 @@ try {
     const { outcomes, wallMs, cpuMs: senderCpuMs } = await run.result();
     const appCpu = cpuMs(stack.pid);
     const sent = outcomes.map((outcome) => outcome.eventId);
-    let inbox = await inboxOutcome(db, sent);
+    let inbox = await inboxOutcome(db, SHOP, sent);
     for (let waited = 0; waited < SETTLE_MS && inbox.pending + inbox.missing > 0; waited += 250) {
       await new Promise((r) => setTimeout(r, 250));
-      inbox = await inboxOutcome(db, sent);
+      inbox = await inboxOutcome(db, SHOP, sent);
     }
     console.log(
       JSON.stringify({
@@ -250,10 +233,10 @@ try {
     run.sender.kill("SIGTERM");
     const { outcomes, wallMs } = await run.result();
     const sent = outcomes.map((outcome) => outcome.eventId);
-    let inbox = await inboxOutcome(db, sent);
+    let inbox = await inboxOutcome(db, SHOP, sent);
     for (let waited = 0; waited < SETTLE_MS && inbox.pending + inbox.missing > 0; waited += 250) {
       await new Promise((r) => setTimeout(r, 250));
-      inbox = await inboxOutcome(db, sent);
+      inbox = await inboxOutcome(db, SHOP, sent);
     }
     const recomputeFrom = stages.recompute ?? stages.done!;
     const seconds = (at: number | undefined) =>

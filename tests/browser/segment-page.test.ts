@@ -1,6 +1,4 @@
-import { execFile } from "node:child_process";
 import { mkdirSync } from "node:fs";
-import { resolve } from "node:path";
 import { parse } from "csv-parse/sync";
 import type { Browser, Frame, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,28 +8,12 @@ import { openEmbeddedApp, startAppStack, waitFor, type AppStack } from "../helpe
 import { seriousAccessibilityViolations } from "../helpers/axe.js";
 import { launchChromium, requireChromiumOrSkip } from "../helpers/chromium.js";
 import { freshDatabase, type TestDatabase } from "../helpers/databases.js";
-import { loopbackOnlyNodeOptions } from "../setup/loopback-only-options.js";
+import { runDemoSegments } from "../helpers/demo-segments.js";
 
 const executablePath = requireChromiumOrSkip();
 const SHOP = "segment-page.myshopify.com";
-const ROOT = resolve(import.meta.dirname, "..", "..");
 const USER_AGENT =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
-
-function demoSegments(env: Record<string, string>): Promise<string> {
-  return new Promise((done, fail) => {
-    execFile(
-      resolve(ROOT, "node_modules/.bin/tsx"),
-      [resolve(ROOT, "scripts/demo-segments.ts"), SHOP],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: loopbackOnlyNodeOptions(), NODE_ENV: "development", ...env },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => (error ? fail(new Error(`${stdout}\n${stderr}`)) : done(stdout)),
-    );
-  });
-}
 
 function parseCsv(text: string): Array<Record<string, string>> {
   return parse(text, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>;
@@ -64,9 +46,11 @@ describe.skipIf(!executablePath)("the segment, customer and activity pages, in C
     expect((await openEmbeddedApp(stack, SHOP)).status, stack.logs.join("")).toBe(200);
     db = createDatabase(database.url);
     await waitFor(async () => (await db.customerMetrics.count({ where: { shop: SHOP } })) > 50, 60_000, 500);
-    await demoSegments(
+    const demo = await runDemoSegments(
+      SHOP,
       localAppEnv({ appUrl: stack.appUrl, emulatorUrl: stack.emulator.url, databaseUrl: database.url }),
     );
+    expect(demo.code, `${demo.stdout}\n${demo.stderr}`).toBe(0);
     // A segment with members whose tagging is still off: the test switches it on.
     const tagged = new Set((await db.segmentTagging.findMany({ where: { shop: SHOP } })).map((t) => t.segmentId));
     const sizes = await db.segmentMember.groupBy({ by: ["segmentId"], where: { shop: SHOP }, _count: true });

@@ -5,29 +5,9 @@ import { localAppEnv } from "../../scripts/local-shopify.js";
 import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
 import { type AppStack, BROWSER_HEADERS, startAppStack, waitFor } from "../helpers/app-stack.js";
 import { freshDatabase, providers, type TestDatabase } from "../helpers/databases.js";
-import { execFile } from "node:child_process";
-import { resolve } from "node:path";
-import { loopbackOnlyNodeOptions } from "../setup/loopback-only-options.js";
+import { runDemoSegments } from "../helpers/demo-segments.js";
 
 const SHOP = "demo-tags.myshopify.com";
-const ROOT = resolve(import.meta.dirname, "..", "..");
-
-/** What `npm run dev` does after opening the app in the demo shop: scripts/demo-segments.ts with the app's env. */
-function demoSegments(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      resolve(ROOT, "node_modules/.bin/tsx"),
-      [resolve(ROOT, "scripts/demo-segments.ts"), SHOP],
-      {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: loopbackOnlyNodeOptions(), NODE_ENV: "development", ...env },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) =>
-        done({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr }),
-    );
-  });
-}
 
 /**
  * The demo store as `npm run dev` makes it: a seeded shop, the app opened once, the demo segments made with tagging
@@ -90,7 +70,7 @@ describe.each(await providers())("the demo store's tags, on %s", (provider) => {
     "given the demo segments made right after the app is opened, when the backfill and the worker (through bulk mutations) are done, then the local Shopify carries each demo tag on exactly its segment's members, and a second run changes nothing",
     { timeout: 150_000 },
     async () => {
-      const first = await demoSegments(env);
+      const first = await runDemoSegments(SHOP, env);
       expect(first.code, first.stderr).toBe(0);
       expect(first.stdout).toContain("automatic tagging switched on");
 
@@ -116,7 +96,7 @@ describe.each(await providers())("the demo store's tags, on %s", (provider) => {
       const finished = await stack.control.deliveries(SHOP, "bulk_operations/finish");
       expect(finished.filter((delivery) => delivery.body.includes('"type":"mutation"')).length).toBeGreaterThan(0);
 
-      const second = await demoSegments(env);
+      const second = await runDemoSegments(SHOP, env);
       expect(second.code, second.stderr).toBe(0);
       expect(second.stdout).toContain("has its template segments already");
       expect(second.stdout).not.toContain("automatic tagging switched on");

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { BlockStack, Card, InlineGrid, SkeletonBodyText, Text } from "@shopify/polaris";
-import { LineChart, PolarisVizProvider } from "@shopify/polaris-viz";
+import { LineChart } from "@shopify/polaris-viz";
 import { segmentPage } from "../../locales/en/segment-page.js";
 import type { SegmentHistoryDay } from "../../services/segments/ports.js";
 
@@ -33,9 +33,7 @@ export function SegmentHistoryChart({ snapshots }: { snapshots: SegmentHistoryDa
                 </Text>
                 <div style={{ height: 220 }} data-testid={`chart-${label === t.size ? "size" : "revenue"}`}>
                   {mounted ? (
-                    <PolarisVizProvider>
-                      <LineChart data={data as typeof size} theme="Light" showLegend={false} />
-                    </PolarisVizProvider>
+                    <LineChart data={data as typeof size} theme="Light" showLegend={false} />
                   ) : (
                     <SkeletonBodyText lines={6} />
                   )}

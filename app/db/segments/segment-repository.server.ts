@@ -79,6 +79,11 @@ export function prismaSegmentRepository(db: Database): SegmentRepository {
       return row ? record(row) : null;
     },
 
+    async getById(shop, id) {
+      const row = await db.segment.findUnique({ where: { shop_id: { shop, id } } });
+      return row ? record(row) : null;
+    },
+
     async rename(shop, segmentId, name, now) {
       const holder = await db.segment.findUnique({ where: { shop_name: { shop, name } }, select: { id: true } });
       if (holder && holder.id !== segmentId) return "taken";

@@ -39,6 +39,8 @@ export interface SegmentRepository {
   sizes(shop: string): Promise<Map<string, number>>;
   /** The segment of that name, or else of that id; null when the shop has neither. */
   get(shop: string, nameOrId: string): Promise<SegmentRecord | null>;
+  /** The segment of that id only (the pages address segments by id); null when the shop has none. */
+  getById(shop: string, id: string): Promise<SegmentRecord | null>;
   /** "taken" when another segment of the shop has the name, "missing" when the segment is gone (nothing written). */
   rename(shop: string, segmentId: string, name: string, now: Date): Promise<SegmentRecord | "taken" | "missing">;
   /** Saves a new query and its tree (already checked); null when the segment is gone. */

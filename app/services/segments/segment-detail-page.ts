@@ -96,8 +96,8 @@ export async function loadSegmentPage(
   segmentId: string,
   query: MembersQuery,
 ): Promise<SegmentPage | null> {
-  const segment = await deps.segments.get(shop, segmentId);
-  if (!segment || segment.id !== segmentId) return null;
+  const segment = await deps.segments.getById(shop, segmentId);
+  if (!segment) return null;
   const [kpis, snapshots, members, taggings, changes, overlaps] = await Promise.all([
     deps.detail.kpis(shop, segmentId),
     deps.detail.snapshots(shop, segmentId, SNAPSHOT_DAYS),
