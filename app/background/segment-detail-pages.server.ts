@@ -15,8 +15,11 @@ import {
   type MembersQuery,
   type SegmentPage,
 } from "../services/segments/segment-detail-page.js";
-import { configureSegmentTagging, type TaggingOutcome } from "../services/tagging/segment-tagging.js";
-import { dryRunSegmentTagging, type TagDryRun } from "../services/tagging/tag-dry-run.js";
+import type { TaggingOutcome } from "../services/tagging/segment-tagging.js";
+import type { TagDryRun } from "../services/tagging/tag-dry-run.js";
+import { prismaShopSettings } from "../db/shop/shop-settings.server.js";
+import { loadShopSettings } from "../services/shop/shop-settings.js";
+import { configureTagging, dryRunTagging } from "./tagging.server.js";
 import type { TaggingState } from "../services/tagging/ports.js";
 import { adminGraphql, type RemixAdmin } from "../shopify/admin-graphql.server.js";
 import { shopifyCustomerProfiles } from "../shopify/segments/customer-profiles.server.js";
@@ -32,6 +35,7 @@ function deps(admin: RemixAdmin) {
     evaluation: prismaSegmentEvaluation(db, url),
     rfmGroupSettings: prismaRfmGroupSettings(db),
     tagging: prismaTagStateStore(db, url),
+    tagPrefix: async (shop: string) => (await loadShopSettings(prismaShopSettings(db), shop)).tagPrefix,
     profiles: shopifyCustomerProfiles(adminGraphql(admin)),
   };
 }
@@ -64,16 +68,10 @@ export async function segmentTaggingAction(
   const wired = deps(admin);
   const segment = await wired.segments.getById(shop, segmentId);
   if (!segment) return { intent: "missing" };
-  if (request.intent === "dryRun") {
-    return { intent: "dryRun", dryRun: await dryRunSegmentTagging(wired.tagging, shop, segment) };
-  }
-  const outcome = await configureSegmentTagging(
-    wired.tagging,
-    shop,
-    segment,
-    { tag: request.tag, state: request.state },
-    new Date(),
-  );
+  // Through the tagging wiring the command line uses: the shop's tag prefix, the pusher woken, the Shopify segment
+  // behind the segment's discounts kept on its tag.
+  if (request.intent === "dryRun") return { intent: "dryRun", dryRun: await dryRunTagging(shop, segment.id) };
+  const outcome = await configureTagging(shop, segment.id, { tag: request.tag, state: request.state });
   return { intent: "configure", outcome };
 }
 

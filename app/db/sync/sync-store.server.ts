@@ -387,6 +387,11 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
     return ` AND ${column} >= ${L(scope.from)}` + (scope.before === null ? "" : ` AND ${column} < ${L(scope.before)}`);
   }
 
+  /**
+   * Writes the scope's metrics after clearMetrics. Upserts, not plain inserts: on PostgreSQL two transactions
+   * refreshing the same new customer (a webhook's and a backfill's recompute) both find nothing to clear, and the
+   * second insert would fail on the key; the later statement's figures win, read from committed facts.
+   */
   async function writeMetrics(x: Executor, shop: string, scope: CustomerScope) {
     const orders = customerFilter('o."customerId"', scope);
     const customers = customerFilter("c.id", scope);
@@ -429,7 +434,8 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
          FROM counted o CROSS JOIN ${T("SyncedOrderDiscountCode")} dc
          WHERE dc.shop = ${L(shop)} AND dc."orderId" = o.id AND o."cancelledAt" IS NULL GROUP BY o.cid
        ) d ON d.cid = c.id
-       WHERE c.shop = ${L(shop)} AND c."deletedAt" IS NULL${customers}`,
+       WHERE c.shop = ${L(shop)} AND c."deletedAt" IS NULL${customers}
+       ON CONFLICT ("shop", "customerId") DO UPDATE SET "orderCount" = excluded."orderCount", "cancelledOrderCount" = excluded."cancelledOrderCount", "netOrderCount" = excluded."netOrderCount", "grossSpend" = excluded."grossSpend", "refundedAmount" = excluded."refundedAmount", "netSpend" = excluded."netSpend", "averageOrderValue" = excluded."averageOrderValue", "firstOrderAt" = excluded."firstOrderAt", "lastOrderAt" = excluded."lastOrderAt", "refundCount" = excluded."refundCount", "discountCodeUseCount" = excluded."discountCodeUseCount", "distinctDiscountCodeCount" = excluded."distinctDiscountCodeCount", "emailMarketing" = excluded."emailMarketing", "smsMarketing" = excluded."smsMarketing", "tags" = excluded."tags", "countryCode" = excluded."countryCode", "provinceCode" = excluded."provinceCode", "city" = excluded."city"`,
     );
 
     // Every kind in one statement: the customers' counted orders and their line items are read once.
@@ -459,7 +465,8 @@ export function prismaSyncStore(db: Database, databaseUrl: string, options: Sync
        )
        INSERT INTO ${T("CustomerPurchase")}
          ("shop", "customerId", "kind", "key", "orderCount", "quantity", "amount", "firstAt", "lastAt")
-       ${kinds.join("\n       UNION ALL ")}`,
+       ${kinds.join("\n       UNION ALL ")}
+       ON CONFLICT ("shop", "customerId", "kind", "key") DO UPDATE SET "orderCount" = excluded."orderCount", "quantity" = excluded."quantity", "amount" = excluded."amount", "firstAt" = excluded."firstAt", "lastAt" = excluded."lastAt"`,
     );
   }
 

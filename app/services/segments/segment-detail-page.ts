@@ -27,6 +27,8 @@ export interface SegmentPageDeps {
   overlap: SegmentOverlapReader;
   profiles: CustomerProfiles;
   tagging: Pick<TagStateStore, "taggings">;
+  /** The shop's tag prefix (Settings): a segment's default tag starts with it. */
+  tagPrefix: (shop: string) => Promise<string>;
 }
 
 export interface MembersQuery {
@@ -98,13 +100,14 @@ export async function loadSegmentPage(
 ): Promise<SegmentPage | null> {
   const segment = await deps.segments.getById(shop, segmentId);
   if (!segment) return null;
-  const [kpis, snapshots, members, taggings, changes, overlaps] = await Promise.all([
+  const [kpis, snapshots, members, taggings, changes, overlaps, tagPrefix] = await Promise.all([
     deps.detail.kpis(shop, segmentId),
     deps.detail.snapshots(shop, segmentId, SNAPSHOT_DAYS),
     memberListing(deps, shop, segmentId, query),
     deps.tagging.taggings(shop),
     deps.membership.history(shop, segmentId, CHANGES_SHOWN),
     shopSegmentOverlaps(deps, shop),
+    deps.tagPrefix(shop),
   ]);
   const nameOf = new Map(overlaps.segments.map((s) => [s.id, s.name]));
   return {
@@ -114,7 +117,7 @@ export async function loadSegmentPage(
     members,
     tagging: {
       current: taggings.find((t) => t.segmentId === segmentId) ?? null,
-      defaultTag: defaultSegmentTag(segment.name, segment.id),
+      defaultTag: defaultSegmentTag(segment.name, segment.id, tagPrefix),
     },
     changes,
     overlaps: overlaps.pairs

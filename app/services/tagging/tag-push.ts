@@ -81,11 +81,13 @@ export async function pushPendingTags(
     const writes: TagWrite[] = planned
       .filter((p) => p.inputs.exists && (p.plan.add.length > 0 || p.plan.remove.length > 0))
       .map((p) => ({ customerId: p.work.customerId, add: [...p.plan.add], remove: [...p.plan.remove] }));
-    const unrecorded = planned.flatMap((p) =>
-      p.plan.add
-        .filter((tag) => !p.inputs.confirmed.some((c) => tagKey(c.tag) === tagKey(tag)))
-        .map((tag) => ({ customerId: p.work.customerId, tag })),
-    );
+    const unrecorded = planned
+      .filter((p) => p.inputs.exists)
+      .flatMap((p) =>
+        p.plan.add
+          .filter((tag) => !p.inputs.confirmed.some((c) => tagKey(c.tag) === tagKey(tag)))
+          .map((tag) => ({ customerId: p.work.customerId, tag })),
+      );
     if (writes.length > 0) await deps.store.recordSending(shop, unrecorded, now());
     const outcomes = writes.length === 0 ? [] : await deps.writer.write(shop, writes);
     const outcomeOf = new Map(outcomes.map((o) => [o.customerId, o]));
