@@ -16,6 +16,14 @@ import { Parameters, segmentDialectFor } from "../segments/segment-dialect.serve
 /** Rows per statement where a list of ids is bound: under SQLite's and PostgreSQL's parameter limits. */
 const IDS_PER_STATEMENT = 500;
 
+/** Rows per multi-row statement: 7 parameters a row stays under SQLite's 32,766 and PostgreSQL's 65,535. */
+const ROWS_PER_STATEMENT = 500;
+const CONFIRMED_COLUMNS = `("shop", "customerId", "tagKey", "tag", "origin", "repairs", "confirmedAt")`;
+/** A bulk push records up to BULK_PUSH_BATCH customers in one transaction. */
+const RECORD_TRANSACTION = { maxWait: 10_000, timeout: 60_000 };
+
+type Executor = Pick<Database, "$executeRawUnsafe">;
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -29,6 +37,13 @@ function isUniqueViolation(error: unknown): boolean {
 export function prismaTagStateStore(db: Database, databaseUrl: string): TagStateStore {
   const dialect = segmentDialectFor(databaseUrl);
   const T = dialect.table;
+
+  /** One statement with the parameters `build` makes (numbered in text order, as SQLite's `?` are). */
+  const run = (x: Executor, build: (p: Parameters) => string) => {
+    const p = new Parameters(dialect);
+    const sql = build(p);
+    return x.$executeRawUnsafe(sql, ...p.values);
+  };
 
   /** Upserts marks for the customers `source` selects (a SELECT of "customerId" using the same parameters). */
   async function mark(shop: string, why: TagCauseOfChange, now: Date, source: (p: Parameters) => string) {
@@ -194,47 +209,73 @@ export function prismaTagStateStore(db: Database, databaseUrl: string): TagState
 
     async recordSending(shop, tags, now) {
       if (tags.length === 0) return;
+      const at = now.toISOString();
       await db.$transaction(async (tx) => {
-        for (const { customerId, tag } of tags) {
-          const key = { shop, customerId, tagKey: tagKey(tag) };
-          await tx.confirmedCustomerTag.upsert({
-            where: { shop_customerId_tagKey: key },
-            create: { ...key, tag, origin: "sending", repairs: 0, confirmedAt: now },
-            update: {},
+        for (const rows of chunks(tags, ROWS_PER_STATEMENT)) {
+          await run(tx, (p) => {
+            const values = rows.map(
+              ({ customerId, tag }) =>
+                `(${p.text(shop)}, ${p.text(customerId)}, ${p.text(tagKey(tag))}, ${p.text(tag)}, 'sending', 0, ${p.instant(at)})`,
+            );
+            return `INSERT INTO ${T("ConfirmedCustomerTag")} ${CONFIRMED_COLUMNS} VALUES ${values.join(", ")}
+              ON CONFLICT ("shop", "customerId", "tagKey") DO NOTHING`;
           });
         }
-      });
+      }, RECORD_TRANSACTION);
     },
 
+    /**
+     * Set-based, a statement per ROWS_PER_STATEMENT rows: a batch's drops, then its confirmations (a customer's
+     * later confirmation of the same tag wins, as it would applied one by one), its audit, and its marks cleared
+     * where the generation still matches; marks asked to retry are pushed back one by one (few).
+     */
     async record(shop, records, now) {
+      const at = now.toISOString();
+      const drops = records.flatMap((r) => r.drop.map((tag) => ({ customerId: r.customerId, key: tagKey(tag) })));
+      const confirms = new Map<string, { customerId: string; tag: string; origin: string; repairs: number }>();
+      for (const r of records) {
+        for (const c of r.confirm)
+          confirms.set(`${r.customerId}\u0000${tagKey(c.tag)}`, { customerId: r.customerId, ...c });
+      }
+      const audit = records.flatMap((r) => r.audit.map((entry) => ({ shop, ...entry, at: now })));
+      const cleared = records.filter((r) => r.retryAt === null);
+      const retried = records.filter((r) => r.retryAt !== null);
       await db.$transaction(async (tx) => {
-        for (const r of records) {
-          for (const tag of r.drop) {
-            await tx.confirmedCustomerTag.deleteMany({
-              where: { shop, customerId: r.customerId, tagKey: tagKey(tag) },
-            });
-          }
-          for (const c of r.confirm) {
-            const key = { shop, customerId: r.customerId, tagKey: tagKey(c.tag) };
-            await tx.confirmedCustomerTag.upsert({
-              where: { shop_customerId_tagKey: key },
-              create: { ...key, tag: c.tag, origin: c.origin, repairs: c.repairs, confirmedAt: now },
-              update: { tag: c.tag, origin: c.origin, repairs: c.repairs, confirmedAt: now },
-            });
-          }
-          if (r.audit.length > 0) {
-            await tx.tagChange.createMany({ data: r.audit.map((entry) => ({ shop, ...entry, at: now })) });
-          }
-          if (r.retryAt === null) {
-            await tx.tagPending.deleteMany({ where: { shop, customerId: r.customerId, generation: r.generation } });
-          } else {
-            await tx.tagPending.updateMany({
-              where: { shop, customerId: r.customerId, generation: r.generation },
-              data: { attempts: { increment: 1 }, notBefore: r.retryAt },
-            });
-          }
+        for (const rows of chunks(drops, ROWS_PER_STATEMENT)) {
+          await run(tx, (p) => {
+            const shopParameter = p.text(shop);
+            const keys = rows.map((row) => `(${p.text(row.customerId)}, ${p.text(row.key)})`);
+            return `DELETE FROM ${T("ConfirmedCustomerTag")} WHERE "shop" = ${shopParameter}
+              AND ("customerId", "tagKey") IN (VALUES ${keys.join(", ")})`;
+          });
         }
-      });
+        for (const rows of chunks([...confirms.values()], ROWS_PER_STATEMENT)) {
+          await run(tx, (p) => {
+            const values = rows.map(
+              (c) =>
+                `(${p.text(shop)}, ${p.text(c.customerId)}, ${p.text(tagKey(c.tag))}, ${p.text(c.tag)}, ${p.text(c.origin)}, ${p.integer(c.repairs)}, ${p.instant(at)})`,
+            );
+            return `INSERT INTO ${T("ConfirmedCustomerTag")} ${CONFIRMED_COLUMNS} VALUES ${values.join(", ")}
+              ON CONFLICT ("shop", "customerId", "tagKey") DO UPDATE SET "tag" = excluded."tag",
+                "origin" = excluded."origin", "repairs" = excluded."repairs", "confirmedAt" = excluded."confirmedAt"`;
+          });
+        }
+        for (const rows of chunks(audit, ROWS_PER_STATEMENT)) await tx.tagChange.createMany({ data: rows });
+        for (const rows of chunks(cleared, ROWS_PER_STATEMENT)) {
+          await run(tx, (p) => {
+            const shopParameter = p.text(shop);
+            const keys = rows.map((r) => `(${p.text(r.customerId)}, ${p.integer(r.generation)})`);
+            return `DELETE FROM ${T("TagPending")} WHERE "shop" = ${shopParameter}
+              AND ("customerId", "generation") IN (VALUES ${keys.join(", ")})`;
+          });
+        }
+        for (const r of retried) {
+          await tx.tagPending.updateMany({
+            where: { shop, customerId: r.customerId, generation: r.generation },
+            data: { attempts: { increment: 1 }, notBefore: r.retryAt },
+          });
+        }
+      }, RECORD_TRANSACTION);
     },
 
     async auditFor(shop, filter) {

@@ -231,4 +231,6 @@ export interface TagWriteOutcome {
 /** Writes tags to Shopify with tagsAdd/tagsRemove only, directly or in bulk: the adapter chooses by size. */
 export interface TagPushWriter {
   write(shop: string, writes: TagWrite[]): Promise<TagWriteOutcome[]>;
+  /** From how many customers in one write the bulk path is taken; absent or null when this writer has none. */
+  bulkThreshold?(shop: string): Promise<number | null>;
 }

@@ -32,6 +32,12 @@ export interface TagPushSummary {
 
 /** Customers a push takes at once: one read of their state, one round of writes, one recording transaction. */
 export const PUSH_BATCH = 500;
+/**
+ * Customers a push takes at once when as many wait as the bulk path starts at: one bulk operation carries them
+ * all (Shopify runs a bulk operation's lines at its own pace; its fixed cost, the upload and the polls, is paid once
+ * per this many rather than once per PUSH_BATCH).
+ */
+export const BULK_PUSH_BATCH = 10_000;
 /** A customer whose write failed is tried again after this, doubling per attempt up to an hour. */
 const RETRY_BASE_MS = 5_000;
 const RETRY_MAX_MS = 60 * 60 * 1000;
@@ -65,8 +71,8 @@ export async function pushPendingTags(
 ): Promise<TagPushSummary> {
   const now = deps.now ?? (() => new Date());
   const summary = emptySummary();
-  const batchSize = options.batchSize ?? PUSH_BATCH;
   for (let batch = 0; batch < (options.maxBatches ?? Number.POSITIVE_INFINITY); batch++) {
+    const batchSize = options.batchSize ?? (await batchSizeFor(deps, shop));
     const work = await deps.store.takePending(shop, now(), batchSize);
     if (work.length === 0) break;
     const inputs = await deps.store.inputsFor(
@@ -100,6 +106,14 @@ export async function pushPendingTags(
     if (work.length < batchSize) break;
   }
   return summary;
+}
+
+/** PUSH_BATCH, or up to BULK_PUSH_BATCH when the customers waiting would go through the bulk path anyway. */
+async function batchSizeFor(deps: TagPushDeps, shop: string): Promise<number> {
+  const threshold = (await deps.writer.bulkThreshold?.(shop)) ?? null;
+  if (threshold === null) return PUSH_BATCH;
+  const pending = await deps.store.pendingCount(shop);
+  return pending >= threshold ? Math.max(PUSH_BATCH, Math.min(pending, BULK_PUSH_BATCH)) : PUSH_BATCH;
 }
 
 /** The plan for one customer; a second removal by someone else of a tag Cohort already restored once is let be. */

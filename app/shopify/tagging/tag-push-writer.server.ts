@@ -9,6 +9,9 @@ import {
   type TagWriter,
 } from "../../services/tagging/ports.js";
 
+/** Changes written directly when the bulk path is busy: about a push batch's worth (PUSH_BATCH customers). */
+const DIRECT_WHILE_BUSY = 1_000;
+
 /** Shopify's id of a synced customer (Cohort keeps the numeric part). */
 export const customerGid = (customerId: string): string => `gid://shopify/Customer/${customerId}`;
 
@@ -26,6 +29,10 @@ export function tagPushWriter(writers: {
   const thresholdFor = (shop: string): Promise<number> =>
     typeof writers.bulkThreshold === "number" ? Promise.resolve(writers.bulkThreshold) : writers.bulkThreshold(shop);
   return {
+    async bulkThreshold(shop) {
+      return writers.bulk === null ? null : thresholdFor(shop);
+    },
+
     async write(shop, writes) {
       const changes: Array<{ write: TagWrite; kind: "add" | "remove"; change: TagChange }> = [];
       for (const write of writes) {
@@ -39,7 +46,7 @@ export function tagPushWriter(writers: {
           outcomes = await writers.bulk.write(batch);
         } catch (error) {
           if (!(error instanceof BulkTagBusyError)) throw error;
-          outcomes = await writers.direct.write(batch);
+          outcomes = await directWhileBusy(writers.direct, batch, error);
         }
       } else outcomes = await writers.direct.write(batch);
 
@@ -52,6 +59,23 @@ export function tagPushWriter(writers: {
       return [...byCustomer.values()];
     },
   };
+}
+
+/**
+ * Shopify is running as many bulk operations as it allows: the first DIRECT_WHILE_BUSY changes go directly, the
+ * rest fail for now (their customers are tried again after the retry delay) rather than hold the push for the
+ * minutes thousands of direct writes take.
+ */
+async function directWhileBusy(direct: TagWriter, batch: TagChange[], busy: BulkTagBusyError): Promise<TagOutcome[]> {
+  const now = batch.slice(0, DIRECT_WHILE_BUSY);
+  const later = batch
+    .slice(DIRECT_WHILE_BUSY)
+    .map((change): TagOutcome => ({
+      status: "failed",
+      change,
+      message: `Shopify is busy with bulk operations: ${busy.message}`,
+    }));
+  return [...(await direct.write(now)), ...later];
 }
 
 function change(write: TagWrite, add: string[], remove: string[]): TagChange {
