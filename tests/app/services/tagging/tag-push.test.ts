@@ -26,8 +26,16 @@ class ShopifyTags implements TagPushWriter {
   readonly writes: TagWrite[] = [];
   failNext = 0;
   duringWrite: (() => Promise<void>) | null = null;
+  /** The bulk path's threshold this writer answers; undefined: a writer without a bulk path. */
+  threshold: number | undefined = undefined;
+  readonly batches: number[] = [];
+
+  async bulkThreshold(): Promise<number | null> {
+    return this.threshold ?? null;
+  }
 
   async write(_shop: string, writes: TagWrite[]): Promise<TagWriteOutcome[]> {
+    this.batches.push(writes.length);
     await this.duringWrite?.();
     return writes.map((w) => {
       this.writes.push(w);
@@ -292,6 +300,33 @@ describe.each(await providers())("untag all on %s", (provider) => {
       added: 0,
       removed: 0,
     });
+  });
+
+  it("given as many marked customers as the bulk path starts at, then one push takes them all at once; without a bulk path, 500 at a time", async () => {
+    const { db, url } = await open(provider);
+    const store = prismaTagStateStore(db, url);
+    const clock = new Date("2026-12-07T10:00:00Z");
+    const ids = Array.from({ length: 1_200 }, (_, index) => `m${String(index).padStart(4, "0")}`);
+    await db.syncedCustomer.createMany({
+      data: ids.map((id) => ({ shop: SHOP, id, createdAt: clock, updatedAt: clock, tags: "[]" })),
+    });
+    const segment = await seed(db, SHOP, {}, clock);
+    await db.segmentMember.createMany({
+      data: ids.map((customerId) => ({ shop: SHOP, segmentId: segment.id, customerId, enteredAt: clock })),
+    });
+    const bulk = new ShopifyTags();
+    bulk.threshold = 1_000;
+    await configureSegmentTagging(store, SHOP, segment, { state: "on" }, clock);
+    expect(await pushPendingTags({ store, writer: bulk, now: () => clock }, SHOP, { maxBatches: 1 })).toMatchObject({
+      customers: 1_200,
+      added: 1_200,
+    });
+    expect(bulk.batches).toEqual([1_200]);
+
+    const direct = new ShopifyTags();
+    await untagAll(store, SHOP, clock);
+    await pushPendingTags({ store, writer: direct, now: () => clock }, SHOP);
+    expect(direct.batches).toEqual([500, 500, 200]);
   });
 });
 
