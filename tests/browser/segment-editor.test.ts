@@ -5,7 +5,7 @@ import type { Browser, FrameLocator, Page } from "playwright-core";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { localAppEnv } from "../../scripts/local-shopify.js";
 import { startAppStack, waitFor, type AppStack } from "../helpers/app-stack.js";
-import { launchChromium, requireChromiumOrSkip } from "../helpers/chromium.js";
+import { appHydrated, launchChromium, requireChromiumOrSkip } from "../helpers/chromium.js";
 import { freshDatabase, type TestDatabase } from "../helpers/databases.js";
 import { cohort, workDirectory } from "../scripts/cohort-cli-harness.js";
 
@@ -77,6 +77,7 @@ describe.skipIf(!executablePath)("the segment editor and list in the embedded ad
     { timeout: 150_000 },
     async () => {
       await page.goto(`${stack.emulator.url}${ADMIN_APP}/app/segments`);
+      await appHydrated(app);
       await app.getByText("Group your customers into segments").waitFor({ timeout: 30_000 });
 
       await app.getByRole("button", { name: "Create segment" }).first().click();
@@ -147,7 +148,7 @@ describe.skipIf(!executablePath)("the segment editor and list in the embedded ad
 
   it("given a saved segment, when another is saved under its name, then the name field says it is taken and nothing is saved", async () => {
     await page.goto(`${stack.emulator.url}${ADMIN_APP}/app/segments/new?template=one-time-buyers`);
-    await app.locator("#segment-name").waitFor({ timeout: 30_000 });
+    await appHydrated(app);
     await app.locator("#segment-name").fill(SEGMENT);
     await app.locator("ui-save-bar button[variant=primary]").click();
     await expect
@@ -159,7 +160,7 @@ describe.skipIf(!executablePath)("the segment editor and list in the embedded ad
   it("given a saved segment, when its rule is changed in the editor and saved, then the list shows its new members", async () => {
     const segment = await db.segment.findUniqueOrThrow({ where: { shop_name: { shop: SHOP, name: SEGMENT } } });
     await page.goto(`${stack.emulator.url}${ADMIN_APP}/app/segments/${segment.id}/edit`);
-    await app.locator("#segment-name").waitFor({ timeout: 30_000 });
+    await appHydrated(app);
     expect(await queryBox().inputValue()).toBe("number_of_orders >= 4");
     await app.getByLabel("Rule 1: Value").fill("6");
     await expect.poll(() => queryBox().inputValue()).toBe("number_of_orders >= 6");

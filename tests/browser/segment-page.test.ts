@@ -6,7 +6,7 @@ import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { localAppEnv } from "../../scripts/local-shopify.js";
 import { openEmbeddedApp, startAppStack, waitFor, type AppStack } from "../helpers/app-stack.js";
 import { seriousAccessibilityViolations } from "../helpers/axe.js";
-import { launchChromium, requireChromiumOrSkip } from "../helpers/chromium.js";
+import { appHydrated, launchChromium, requireChromiumOrSkip } from "../helpers/chromium.js";
 import { freshDatabase, type TestDatabase } from "../helpers/databases.js";
 import { runDemoSegments } from "../helpers/demo-segments.js";
 
@@ -35,6 +35,7 @@ describe.skipIf(!executablePath)("the segment, customer and activity pages, in C
   const open = async (path: string) => {
     await page.goto(`${stack.emulator.url}/store/segment-page/apps/cohort${path}`);
     await waitFor(async () => appFrame() !== undefined, 30_000);
+    await appHydrated(appFrame());
   };
 
   beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Frame, type FrameLocator } from "playwright-core";
 
 /**
  * Debian's Chromium, never a downloaded browser. Where none is installed the browser tests skip with one line;
@@ -40,4 +40,9 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
       "--disable-quic",
     ],
   });
+}
+
+/** Resolves once the app's page in the frame has hydrated (app/root.tsx marks it): only then does typing reach React. */
+export async function appHydrated(frame: Frame | FrameLocator, timeout = 30_000): Promise<void> {
+  await frame.locator("html[data-hydrated]").waitFor({ state: "attached", timeout });
 }
