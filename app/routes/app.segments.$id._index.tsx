@@ -5,6 +5,7 @@ import { TitleBar } from "@shopify/app-bridge-react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { z } from "zod";
 import { segmentPage, segmentTaggingAction } from "../background/segment-detail-pages.server.js";
+import { SegmentDiscountsCard } from "../components/discounts/segment-discounts-card.js";
 import { MembersTable } from "../components/segments/members-table.js";
 import { RouteErrorState } from "../components/segments/route-error-state.js";
 import { SegmentChangesCard } from "../components/segments/segment-changes-card.js";
@@ -100,6 +101,7 @@ export default function SegmentPage() {
           <Layout.Section variant="oneThird">
             <BlockStack gap="400">
               <SegmentTaggingCard key={page.segment.id} tagging={page.tagging} />
+              <SegmentDiscountsCard key={`discounts-${page.segment.id}`} segmentId={page.segment.id} />
               <SegmentOverlapsCard overlaps={page.overlaps} />
               <SegmentChangesCard changes={page.changes} />
             </BlockStack>

@@ -106,6 +106,62 @@ describe.skipIf(!executablePath)("the segment, customer and activity pages, in C
     await expectAccessible(page);
   });
 
+  it("given the tagged segment, when the merchant makes a code discount from its page and a member orders with the code, then Shopify limits the discount to the segment's tag and the page shows the order's revenue", async () => {
+    await open(`/app/segments/${segmentId}`);
+    const frame = appFrame();
+    const tag = (await db.segmentTagging.findUniqueOrThrow({ where: { shop_segmentId: { shop: SHOP, segmentId } } }))
+      .tag;
+    await frame.getByText("No discount for this segment yet.").waitFor({ timeout: 30_000 });
+
+    // Out of range first: the server's error beside the field, nothing made.
+    await frame.getByLabel("Value").fill("150");
+    await frame.getByLabel("Code", { exact: true }).fill("MEMBERS15");
+    await frame.getByRole("button", { name: "Create discount" }).click();
+    await frame.getByText("A percentage is more than 0 and at most 100.").waitFor({ timeout: 15_000 });
+    expect(await db.segmentDiscount.count({ where: { shop: SHOP } })).toBe(0);
+
+    await frame.getByLabel("Value").fill("15");
+    await frame.getByRole("button", { name: "Create discount" }).click();
+    await frame.locator('[data-testid="discount-created"]').waitFor({ timeout: 15_000 });
+    await expect.poll(() => frame.locator('[data-testid="discount-title"]').count(), { timeout: 15_000 }).toBe(1);
+
+    const emulatorShop = stack.emulator.store.getShopByDomain(SHOP)!.id;
+    const segments = stack.emulator.store
+      .prepare("SELECT data FROM segments WHERE shop_id = ?")
+      .all(emulatorShop)
+      .map((row) => JSON.parse((row as { data: string }).data) as { id: string; query: string });
+    expect(segments.map((segment) => segment.query)).toEqual([`customer_tags CONTAINS '${tag}'`]);
+    const discount = JSON.parse(
+      (
+        stack.emulator.store.prepare("SELECT data FROM discounts WHERE shop_id = ?").get(emulatorShop) as {
+          data: string;
+        }
+      ).data,
+    );
+    expect(discount).toMatchObject({ code: "MEMBERS15", value: { percentage: 0.15 }, segmentIds: [segments[0]!.id] });
+
+    const member = await db.segmentMember.findFirstOrThrow({ where: { shop: SHOP, segmentId } });
+    await stack.control.createOrder(SHOP, {
+      customerId: Number(member.customerId),
+      lineItems: [{ title: "Boots", price: "80.00", quantity: 1 }],
+      discountCodes: ["MEMBERS15"],
+      financialStatus: "PAID",
+    });
+    await stack.emulator.webhooks.idle();
+    // 80 less 15 %: the order's total after the discount, once its webhook is synced.
+    await waitFor(async () => {
+      await open(`/app/segments/${segmentId}`);
+      const redemptions = appFrame().locator('[data-testid="discount-redemptions"]');
+      await redemptions.waitFor({ timeout: 15_000 });
+      return (await redemptions.textContent()) === "1";
+    }, 60_000);
+    expect(await appFrame().locator('[data-testid="discount-revenue"]').textContent()).toBe("68.00");
+    await appFrame()
+      .locator('[data-testid="segment-discounts"]')
+      .screenshot({ path: "test-results/segment-discounts.png" });
+    await expectAccessible(page);
+  });
+
   it("given the segment page, when the members are exported, then the CSV's rows are the members", async () => {
     const frame = appFrame();
     const csv = await frame.evaluate(async (id) => (await fetch(`/app/segments/${id}/members.csv`)).text(), segmentId);
