@@ -128,22 +128,26 @@ async function openAppOnce(shopHandle: string): Promise<void> {
       ? `[dev] opened Cohort once in ${shop}'s admin: installed, backfill started`
       : `[dev] opening Cohort in ${shop}'s admin answered ${response.status}; open the admin URL to install it`,
   );
-  if (response.ok) await demoSegments(shop);
+  if (!response.ok) return;
+  await demoScript(shop, []);
+  // In the background: the orders wait until the worker's first push has tagged some VIP members.
+  void demoScript(shop, ["--orders"]);
 }
 
 /**
  * One segment per template in the demo shop (scripts/demo-segments.ts), evaluated again when the backfill ends, with
- * automatic tagging on for a few of them: the worker writes their `cohort:*` tags into the local Shopify.
+ * automatic tagging on for a few of them (the worker writes their `cohort:*` tags into the local Shopify) and a
+ * discount for the VIPs; with --orders, a few orders with the VIP code.
  */
-function demoSegments(shop: string): Promise<void> {
+function demoScript(shop: string, flags: string[]): Promise<void> {
   return new Promise((done) => {
-    const child = spawn(tsx, ["scripts/demo-segments.ts", shop], {
+    const child = spawn(tsx, ["scripts/demo-segments.ts", shop, ...flags], {
       cwd: ROOT,
       env: { ...process.env, ...appEnv },
       stdio: ["ignore", "inherit", "inherit"],
     });
     child.on("exit", (code) => {
-      if (code !== 0) console.error(`[dev] the demo segments could not be made (exit ${code})`);
+      if (code !== 0) console.error(`[dev] scripts/demo-segments.ts ${flags.join(" ")} failed (exit ${code})`);
       done();
     });
   });

@@ -10,11 +10,15 @@ export interface DemoSegmentsRun {
 }
 
 /** What `npm run dev` does after opening the app in the demo shop: scripts/demo-segments.ts with the app's env. */
-export function runDemoSegments(shop: string, env: Record<string, string>): Promise<DemoSegmentsRun> {
+export function runDemoSegments(
+  shop: string,
+  env: Record<string, string>,
+  flags: readonly string[] = [],
+): Promise<DemoSegmentsRun> {
   return new Promise((done) => {
     execFile(
       resolve(ROOT, "node_modules/.bin/tsx"),
-      [resolve(ROOT, "scripts/demo-segments.ts"), shop],
+      [resolve(ROOT, "scripts/demo-segments.ts"), shop, ...flags],
       {
         cwd: ROOT,
         env: { PATH: process.env.PATH ?? "", NODE_OPTIONS: loopbackOnlyNodeOptions(), NODE_ENV: "development", ...env },

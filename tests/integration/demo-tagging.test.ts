@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
+import { prismaDiscountStore } from "../../app/db/discounts/discount-store.server.js";
 import { DEMO_TAGS } from "../../scripts/demo/demo-tags.js";
 import { localAppEnv } from "../../scripts/local-shopify.js";
 import { mintSessionToken } from "../shopify-emulator/auth/session-token.js";
@@ -67,7 +68,7 @@ describe.each(await providers())("the demo store's tags, on %s", (provider) => {
   });
 
   it(
-    "given the demo segments made right after the app is opened, when the backfill and the worker (through bulk mutations) are done, then the local Shopify carries each demo tag on exactly its segment's members, and a second run changes nothing",
+    "given the demo segments made right after the app is opened, when the backfill and the worker (through bulk mutations) are done, then the local Shopify carries each demo tag on exactly its segment's members, the VIPs' discount earns only the orders placed with its code since it was made, and a second run changes nothing",
     { timeout: 150_000 },
     async () => {
       const first = await runDemoSegments(SHOP, env);
@@ -96,10 +97,29 @@ describe.each(await providers())("the demo store's tags, on %s", (provider) => {
       const finished = await stack.control.deliveries(SHOP, "bulk_operations/finish");
       expect(finished.filter((delivery) => delivery.body.includes('"type":"mutation"')).length).toBeGreaterThan(0);
 
+      // The VIPs' discount, limited to their tag; with --orders, tagged VIPs order with its code.
+      const [discount] = await db.segmentDiscount.findMany({ where: { shop: SHOP } });
+      expect(discount).toMatchObject({ code: "VIP15" });
+      // The demo's history has old orders with a VIP15 code too: they are not this discount's.
+      const vipCodeUses = () => db.syncedOrderDiscountCode.count({ where: { shop: SHOP, code: "VIP15" } });
+      const before = await vipCodeUses();
+      const orders = await runDemoSegments(SHOP, env, ["--orders"]);
+      expect(orders.code, orders.stderr).toBe(0);
+      const placed = Number(/(\d+) demo orders/.exec(orders.stdout)?.[1]);
+      expect(placed, orders.stdout).toBeGreaterThan(0);
+      await stack.emulator.webhooks.idle();
+      await waitFor(async () => (await vipCodeUses()) === before + placed, 30_000, 250);
+      const [attributed] = await prismaDiscountStore(db, database.url).attribution(SHOP);
+      expect(attributed?.redemptions, "the old VIP15 orders are not the new discount's").toBe(placed);
+      const again = await runDemoSegments(SHOP, env, ["--orders"]);
+      expect(again.stdout).toContain("no demo order placed");
+
       const second = await runDemoSegments(SHOP, env);
       expect(second.code, second.stderr).toBe(0);
       expect(second.stdout).toContain("has its template segments already");
       expect(second.stdout).not.toContain("automatic tagging switched on");
+      expect(second.stdout).not.toContain("a demo discount");
+      expect(await db.segmentDiscount.count({ where: { shop: SHOP } })).toBe(1);
     },
   );
 });

@@ -81,6 +81,8 @@ const shopifyDiscountCount = (shop: string) =>
     }
   ).n;
 
+const minutesFromNow = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
+
 const VIP: DiscountSegment = { id: "seg-vip", name: "VIP", tag: "vip" };
 const NOW = new Date("2026-12-07T12:00:00Z");
 
@@ -306,10 +308,13 @@ describe.each(await providers())("discounts from segments against the local Shop
             }),
             total: fc.bigInt({ min: 0n, max: 10_000_000n }),
             cancelled: fc.boolean(),
+            // Minutes from NOW: before and after the discounts were made and started.
+            minutes: fc.integer({ min: -3, max: 3 }),
           }),
           { maxLength: 12 },
         ),
-        async (orders) => {
+        fc.array(fc.integer({ min: -2, max: 2 }), { minLength: 4, maxLength: 4 }),
+        async (orders, startMinutes) => {
           round += 1;
           await db.segmentDiscount.deleteMany({ where: { shop } });
           await db.syncedOrderDiscountCode.deleteMany({ where: { shop } });
@@ -322,21 +327,20 @@ describe.each(await providers())("discounts from segments against the local Shop
             title: code,
             code,
             value: "10",
-            startsAt: NOW.toISOString(),
+            startsAt: minutesFromNow(startMinutes[i]!),
             endsAt: null,
             usageLimit: null,
-            createdAt: new Date(NOW.getTime() + i).toISOString(),
+            createdAt: minutesFromNow(i % 2),
           }));
           for (const discount of discounts) await store.saveDiscount(shop, discount);
-          const at = new Date("2026-11-01T00:00:00Z");
           await db.syncedOrder.createMany({
             data: orders.map((order, i) => ({
               shop,
               id: String(i + 1),
-              createdAt: at,
-              processedAt: at,
-              updatedAt: at,
-              cancelledAt: order.cancelled ? at : null,
+              createdAt: new Date(minutesFromNow(order.minutes)),
+              processedAt: new Date(minutesFromNow(order.minutes)),
+              updatedAt: NOW,
+              cancelledAt: order.cancelled ? NOW : null,
               test: false,
               currency: "USD",
               presentmentCurrency: "USD",
@@ -355,6 +359,7 @@ describe.each(await providers())("discounts from segments against the local Shop
               codes: order.codes,
               totalPrice: order.total,
               cancelled: order.cancelled,
+              createdAt: minutesFromNow(order.minutes),
             })),
           );
           const actual = await store.attribution(shop);

@@ -84,6 +84,7 @@ export function prismaDiscountStore(db: Database, databaseUrl: string): Discount
             ON c."code" = LOWER(d."code")
           LEFT JOIN ${T("SyncedOrder")} o
             ON o."shop" = c."shop" AND o."id" = c."orderId" AND o."cancelledAt" IS NULL
+           AND o."createdAt" >= d."createdAt" AND o."createdAt" >= d."startsAt"
          WHERE d."shop" = ${p.text(shop)}${segmentId ? ` AND d."segmentId" = ${p.text(segmentId)}` : ""}
          GROUP BY d."id"`;
       const rows = await db.$queryRawUnsafe<{ discountId: string; redemptions: unknown; revenue: unknown }[]>(

@@ -1,11 +1,15 @@
 /**
  * Attribution of synced orders to the discounts Cohort created: an order counts for a discount when it carries the
- * discount's code (codes compare case-insensitively, as checkout applies them) and is not cancelled; its revenue is
- * the order's total. This is the reference the SQL in app/db/discounts/ is checked against.
+ * discount's code (codes compare case-insensitively, as checkout applies them), is not cancelled and was placed once
+ * the discount existed and had started (a code reused from an old campaign earns the new discount nothing of the old
+ * orders); its revenue is the order's total. This is the reference the SQL in app/db/discounts/ is checked against.
  */
 export interface AttributableDiscount {
   id: string;
   code: string | null;
+  /** ISO instants: orders before either are not the discount's. */
+  createdAt: string;
+  startsAt: string;
 }
 
 export interface AttributableOrder {
@@ -14,6 +18,8 @@ export interface AttributableOrder {
   /** Money units (app/domain/money.ts). */
   totalPrice: bigint;
   cancelled: boolean;
+  /** ISO instant. */
+  createdAt: string;
 }
 
 export interface DiscountAttribution {
@@ -30,9 +36,11 @@ export function attributeOrders(
     const code = discount.code?.toLowerCase() ?? null;
     let redemptions = 0;
     let revenue = 0n;
+    const since = Math.max(Date.parse(discount.createdAt), Date.parse(discount.startsAt));
     if (code !== null) {
       for (const order of orders) {
-        if (order.cancelled || !order.codes.some((used) => used.toLowerCase() === code)) continue;
+        if (order.cancelled || Date.parse(order.createdAt) < since) continue;
+        if (!order.codes.some((used) => used.toLowerCase() === code)) continue;
         redemptions += 1;
         revenue += order.totalPrice;
       }

@@ -83,7 +83,9 @@ export async function createSegmentDiscount(
     await deps.store.deleteLink(shop, segment.id);
   };
 
-  const startsAt = toDate(request.startsAt, now.toISOString())!;
+  // Shopify's order times have whole seconds: an order placed in the discount's first second must still be its own.
+  const madeAt = new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString();
+  const startsAt = toDate(request.startsAt, madeAt)!;
   const value = request.kind === "free_shipping" ? "0" : String(request.value);
   const input: ShopifyDiscountInput = {
     method: request.method,
@@ -127,7 +129,7 @@ export async function createSegmentDiscount(
     startsAt,
     endsAt: input.endsAt,
     usageLimit: input.usageLimit,
-    createdAt: now.toISOString(),
+    createdAt: madeAt,
   };
   try {
     await deps.store.saveDiscount(shop, discount);
