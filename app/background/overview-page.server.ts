@@ -1,4 +1,5 @@
 import db from "../db.server.js";
+import { prismaShopCurrency } from "../db/shop/shop-currency.server.js";
 import { prismaSyncStatus } from "../db/sync/sync-status.server.js";
 import { starterTemplates } from "../services/segments/segment-starter.js";
 import type { SegmentSummary } from "../services/segments/segment-summaries.js";
@@ -27,7 +28,10 @@ export interface Dashboard extends OverviewPage {
 /** The home page's loader data, for the request's authenticated admin. */
 export async function overviewPage(admin: RemixAdmin, shop: string): Promise<Dashboard> {
   const [overview, segments, changes] = await Promise.all([
-    loadOverviewPage({ graphql: adminGraphql(admin), syncStatus: prismaSyncStatus(db) }, shop),
+    loadOverviewPage(
+      { graphql: adminGraphql(admin), syncStatus: prismaSyncStatus(db), currencies: prismaShopCurrency(db) },
+      shop,
+    ),
     shopSegmentSummaries(shop),
     tagHistory(shop, { limit: RECENT_TAG_CHANGES }),
   ]);
@@ -40,8 +44,6 @@ export async function overviewPage(admin: RemixAdmin, shop: string): Promise<Das
       segmentName: row.segmentId === null ? null : (nameOf.get(row.segmentId) ?? null),
     })),
     starterTemplates:
-      segments.length === 0
-        ? starterTemplates().map(({ id, name, description }) => ({ id, name, description }))
-        : [],
+      segments.length === 0 ? starterTemplates().map(({ id, name, description }) => ({ id, name, description })) : [],
   };
 }

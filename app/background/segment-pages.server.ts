@@ -2,6 +2,7 @@ import db from "../db.server.js";
 import { prismaSegmentOverlap } from "../db/segments/segment-overlap.server.js";
 import { prismaSegmentRepository } from "../db/segments/segment-repository.server.js";
 import { prismaSegmentSnapshotReader } from "../db/segments/segment-snapshot-reader.server.js";
+import { prismaSegmentRevenueReader } from "../db/segments/segment-revenue-reader.server.js";
 import { parseSegmentQuery } from "../domain/segments/segment-parser.js";
 import type { SegmentQueryError } from "../domain/segments/segment-query-error.js";
 import { env } from "../env.server.js";
@@ -19,6 +20,7 @@ export function segmentListPage(shop: string, now = new Date()): Promise<Segment
       segments: prismaSegmentRepository(db),
       overlap: prismaSegmentOverlap(db, env().DATABASE_URL),
       snapshots: prismaSegmentSnapshotReader(db),
+      revenue: prismaSegmentRevenueReader(db, env().DATABASE_URL),
       async taggings(forShop) {
         const { taggings } = await shopTaggings(forShop);
         return new Map(taggings.map((tagging) => [tagging.segmentId, { state: tagging.state, tag: tagging.tag }]));

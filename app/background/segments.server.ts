@@ -27,6 +27,7 @@ import { defineSegment, previewQuery, type DefinedSegment } from "../services/se
 import { startFromTemplates } from "../services/segments/segment-starter.js";
 import { segmentSummaries, type SegmentSummary } from "../services/segments/segment-summaries.js";
 import { prismaSegmentSnapshotReader } from "../db/segments/segment-snapshot-reader.server.js";
+import { prismaSegmentRevenueReader } from "../db/segments/segment-revenue-reader.server.js";
 import {
   deleteSegment,
   editSegmentQuery,
@@ -186,7 +187,11 @@ export async function startShopWithTemplates(shop: string, templateIds: readonly
 export async function shopSegmentSummaries(shop: string): Promise<SegmentSummary[]> {
   const { now, timeZone } = await settingsFor(shop);
   return segmentSummaries(
-    { segments: prismaSegmentRepository(db), snapshots: prismaSegmentSnapshotReader(db) },
+    {
+      segments: prismaSegmentRepository(db),
+      snapshots: prismaSegmentSnapshotReader(db),
+      revenue: prismaSegmentRevenueReader(db, env().DATABASE_URL),
+    },
     shop,
     snapshotDay(now, timeZone),
   );

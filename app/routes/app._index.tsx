@@ -20,6 +20,7 @@ import { startShopWithTemplates } from "../background/segments.server.js";
 import { SegmentRevenueChart } from "../components/dashboard/segment-revenue-chart.js";
 import { StarterTemplatesForm } from "../components/dashboard/starter-templates-form.js";
 import { SyncStatusCard } from "../components/sync-status-card.js";
+import { useMoneyFormat } from "../components/use-money-format.js";
 import { dashboard } from "../locales/en/dashboard.js";
 import { authenticate } from "../shopify.server.js";
 
@@ -43,7 +44,8 @@ export const action = async ({ request }: ActionFunctionArgs) => {
 };
 
 const count = (value: number) => value.toLocaleString("en-US");
-const trendOf = (trend: number | null) => (trend === null ? dashboard.noTrend : `${trend > 0 ? "+" : ""}${count(trend)}`);
+const trendOf = (trend: number | null) =>
+  trend === null ? dashboard.noTrend : `${trend > 0 ? "+" : ""}${count(trend)}`;
 
 function BackfillProgress({ sync }: { sync: Dashboard["sync"] }) {
   const running = sync.resources.filter((row) => row.backfill === "running");
@@ -65,6 +67,7 @@ function BackfillProgress({ sync }: { sync: Dashboard["sync"] }) {
 }
 
 function SegmentsCard({ segments }: { segments: Dashboard["segments"] }) {
+  const money = useMoneyFormat();
   return (
     <Card>
       <BlockStack gap="200">
@@ -80,7 +83,7 @@ function SegmentsCard({ segments }: { segments: Dashboard["segments"] }) {
             </span>,
             count(segment.size),
             trendOf(segment.trend),
-            segment.revenue,
+            money(segment.revenue),
           ])}
         />
       </BlockStack>
@@ -103,7 +106,13 @@ function TagActivityCard({ rows }: { rows: Dashboard["recentTagChanges"] }) {
           <DataTable
             columnContentTypes={["text", "text", "text", "text", "text"]}
             headings={[...dashboard.tagColumns]}
-            rows={rows.map((row) => [row.at.slice(0, 16).replace("T", " "), row.customerId, row.tag, row.action, row.result])}
+            rows={rows.map((row) => [
+              row.at.slice(0, 16).replace("T", " "),
+              row.customerId,
+              row.tag,
+              row.action,
+              row.result,
+            ])}
           />
         )}
       </BlockStack>
@@ -171,7 +180,9 @@ export default function Overview() {
             <SyncStatusCard status={overview.sync} />
             <Text as="p" tone="subdued">
               <span data-testid="last-reconciliation">
-                {reconciled ? `${dashboard.reconciledThrough} ${reconciled.slice(0, 16).replace("T", " ")} UTC` : dashboard.notReconciled}
+                {reconciled
+                  ? `${dashboard.reconciledThrough} ${reconciled.slice(0, 16).replace("T", " ")} UTC`
+                  : dashboard.notReconciled}
               </span>
             </Text>
           </BlockStack>

@@ -6,7 +6,8 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { z } from "zod";
 import { customerPage } from "../background/segment-detail-pages.server.js";
 import { RouteErrorState } from "../components/segments/route-error-state.js";
-import { formatAmount, formatDay, formatMinute } from "../components/segments/segment-format.js";
+import { formatDay, formatMinute } from "../components/segments/segment-format.js";
+import { useMoneyFormat } from "../components/use-money-format.js";
 import { customerPage as t } from "../locales/en/customer-page.js";
 import { authenticate } from "../shopify.server.js";
 
@@ -22,6 +23,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export default function CustomerPage() {
   const page = useLoaderData<typeof loader>();
+  const money = useMoneyFormat();
   const title = page.profile?.name ?? `${t.title} ${page.customerId}`;
   const m = page.metrics;
   const figures: Array<[string, string]> = m
@@ -29,9 +31,9 @@ export default function CustomerPage() {
         [t.metrics.orders, String(m.orderCount)],
         [t.metrics.netOrders, String(m.netOrderCount)],
         [t.metrics.cancelled, String(m.cancelledOrderCount)],
-        [t.metrics.netSpend, formatAmount(m.netSpend)],
-        [t.metrics.refunded, formatAmount(m.refundedAmount)],
-        [t.metrics.averageOrderValue, formatAmount(m.averageOrderValue)],
+        [t.metrics.netSpend, money(m.netSpend)],
+        [t.metrics.refunded, money(m.refundedAmount)],
+        [t.metrics.averageOrderValue, money(m.averageOrderValue)],
         [t.metrics.firstOrder, formatDay(m.firstOrderAt)],
         [t.metrics.lastOrder, formatDay(m.lastOrderAt)],
         [t.metrics.refunds, String(m.refundCount)],

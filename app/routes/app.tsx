@@ -6,6 +6,7 @@ import { AppProvider } from "@shopify/shopify-app-remix/react";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css?url";
 import polarisVizStyles from "@shopify/polaris-viz/build/esm/styles.css?url";
 import { PolarisVizProvider } from "@shopify/polaris-viz";
+import { appLayoutCurrency } from "../background/app-layout.server.js";
 import { env } from "../env.server.js";
 import { navigation } from "../locales/en/navigation.js";
 import { authenticate } from "../shopify.server.js";
@@ -16,9 +17,14 @@ export const links = () => [
 ];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  await authenticate.admin(request);
+  const { admin, session } = await authenticate.admin(request);
   // Against the local Shopify the framed app loads the emulator's App Bridge instead of Shopify's CDN.
-  return { apiKey: env().SHOPIFY_API_KEY, appBridgeUrl: env().APP_BRIDGE_URL ?? null };
+  return {
+    apiKey: env().SHOPIFY_API_KEY,
+    appBridgeUrl: env().APP_BRIDGE_URL ?? null,
+    // Read by every page's money formatting (components/use-money-format.ts).
+    currencyCode: await appLayoutCurrency(admin, session.shop),
+  };
 };
 
 export default function App() {

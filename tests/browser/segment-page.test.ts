@@ -82,6 +82,9 @@ describe.skipIf(!executablePath)("the segment, customer and activity pages, in C
       .poll(() => frame.locator('[data-testid="kpi-customers"]').textContent(), { timeout: 30_000 })
       .toBe(String(members));
     await expect.poll(() => frame.locator('[data-testid="member-name"]').count()).toBe(Math.min(members, 25));
+    // The shop's currency (USD in the local Shopify) reaches the page through the app layout, and is kept.
+    expect(await frame.locator('[data-testid="kpi-revenue"]').textContent()).toMatch(/^\$[\d,]+\.\d{2}$/);
+    expect((await db.shop.findUnique({ where: { domain: SHOP } }))?.currencyCode).toBe("USD");
 
     await frame.getByRole("button", { name: "Dry run" }).click();
     await expect.poll(() => frame.locator('[data-testid="dry-run-adds"]').textContent()).toBe(String(members));

@@ -15,7 +15,8 @@ import {
 } from "@shopify/polaris";
 import { segmentPage } from "../../locales/en/segment-page.js";
 import type { SegmentPage } from "../../services/segments/segment-detail-page.js";
-import { formatAmount, formatDay } from "./segment-format.js";
+import { useMoneyFormat } from "../use-money-format.js";
+import { formatDay } from "./segment-format.js";
 
 type Members = SegmentPage["members"];
 const SORTS = Object.keys(segmentPage.members.sorts) as Array<keyof typeof segmentPage.members.sorts>;
@@ -29,6 +30,7 @@ export function MembersTable({ members }: { members: Members }) {
   const [params] = useSearchParams();
   const navigate = useNavigate();
   const navigation = useNavigation();
+  const money = useMoneyFormat();
   const [search, setSearch] = useState(members.query.search);
   const sortValue = `${members.query.sort}-${members.query.direction}`;
   // "" stands for the first page; an absent `back` with a cursor also means the first page came before.
@@ -56,7 +58,7 @@ export function MembersTable({ members }: { members: Members }) {
       </IndexTable.Cell>
       <IndexTable.Cell>
         <Text as="span" alignment="end" numeric>
-          {formatAmount(row.netSpend)}
+          {money(row.netSpend)}
         </Text>
       </IndexTable.Cell>
       <IndexTable.Cell>

@@ -3,12 +3,15 @@ import { BlockStack, Card, InlineGrid, SkeletonBodyText, Text } from "@shopify/p
 import { LineChart } from "@shopify/polaris-viz";
 import { segmentPage } from "../../locales/en/segment-page.js";
 import type { SegmentHistoryDay } from "../../services/segments/ports.js";
+import { useMoneyFormat } from "../use-money-format.js";
 
 /** Size and revenue per daily snapshot. Charts measure the page, so they are drawn in the browser only. */
 export function SegmentHistoryChart({ snapshots }: { snapshots: SegmentHistoryDay[] }) {
   const t = segmentPage.history;
   const [mounted, setMounted] = useState(false);
   useEffect(() => setMounted(true), []);
+  const money = useMoneyFormat();
+  const moneyLabel = (value: string | number | null) => (value === null ? "" : money(String(value)));
   const size = [{ name: t.size, data: snapshots.map((s) => ({ key: s.day, value: s.size })) }];
   const revenue = [{ name: t.revenue, data: snapshots.map((s) => ({ key: s.day, value: Number(s.revenue) })) }];
   return (
@@ -33,7 +36,17 @@ export function SegmentHistoryChart({ snapshots }: { snapshots: SegmentHistoryDa
                 </Text>
                 <div style={{ height: 220 }} data-testid={`chart-${label === t.size ? "size" : "revenue"}`}>
                   {mounted ? (
-                    <LineChart data={data as typeof size} theme="Light" showLegend={false} />
+                    <LineChart
+                      data={data as typeof size}
+                      theme="Light"
+                      showLegend={false}
+                      {...(label === t.revenue
+                        ? {
+                            yAxisOptions: { labelFormatter: moneyLabel },
+                            tooltipOptions: { valueFormatter: moneyLabel },
+                          }
+                        : {})}
+                    />
                   ) : (
                     <SkeletonBodyText lines={6} />
                   )}

@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import { Badge, IndexTable, InlineStack, Text, Tooltip } from "@shopify/polaris";
 import { segmentList } from "../../locales/en/segments.js";
 import type { SegmentListRow } from "../../services/segments/segment-list-page.js";
+import { useMoneyFormat } from "../use-money-format.js";
 import { SizeSparkline } from "./size-sparkline.js";
 
 const count = (value: number) => value.toLocaleString("en-US");
@@ -46,6 +47,7 @@ const formatDate = (iso: string) =>
 
 export function SegmentListTable({ rows }: { rows: SegmentListRow[] }) {
   const h = segmentList.headings;
+  const money = useMoneyFormat();
   return (
     <IndexTable
       resourceName={segmentList.resourceName}
@@ -104,9 +106,13 @@ export function SegmentListTable({ rows }: { rows: SegmentListRow[] }) {
             />
           </IndexTable.Cell>
           <IndexTable.Cell>
-            <Text as="span" alignment="end" numeric>
-              {row.revenueShare === null ? segmentList.noShare : `${row.revenueShare.toFixed(2)}%`}
-            </Text>
+            <Tooltip content={money(row.revenue)}>
+              <Text as="span" alignment="end" numeric>
+                <span data-testid="segment-revenue-share">
+                  {row.revenueShare === null ? segmentList.noShare : `${row.revenueShare.toFixed(2)}%`}
+                </span>
+              </Text>
+            </Tooltip>
           </IndexTable.Cell>
           <IndexTable.Cell>{formatDate(row.lastEvaluatedAt)}</IndexTable.Cell>
           <IndexTable.Cell>

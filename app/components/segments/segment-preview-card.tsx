@@ -3,6 +3,7 @@ import { parseMoney } from "../../domain/money.js";
 import { percentOf } from "../../domain/segments/segment-trends.js";
 import { segmentEditor as t } from "../../locales/en/segments.js";
 import type { SegmentPreview } from "../../services/segments/ports.js";
+import { useMoneyFormat } from "../use-money-format.js";
 
 export type PreviewState =
   | { status: "idle" }
@@ -24,9 +25,6 @@ function Metric({ label, value, testId }: { label: string; value: string; testId
   );
 }
 
-const money = (amount: string) =>
-  Number(amount).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-
 /** A sample member, linked to the customer in Shopify's admin. */
 function CustomerLink({ id }: { id: string }) {
   const numeric = id.replace(/^gid:\/\/shopify\/Customer\//, "");
@@ -40,6 +38,7 @@ function CustomerLink({ id }: { id: string }) {
 function Figures({ preview }: { preview: SegmentPreview }) {
   const share = percentOf(BigInt(preview.size), BigInt(preview.population));
   const revenueShare = percentOf(parseMoney(preview.revenue), parseMoney(preview.shopRevenue));
+  const money = useMoneyFormat();
   return (
     <BlockStack gap="300">
       <InlineGrid columns={2} gap="300">

@@ -201,6 +201,12 @@ export interface SegmentSnapshotReader {
   shopRevenue(shop: string): Promise<bigint>;
 }
 
+/** What each segment's members are worth now, computed in the database; scoped by shop. */
+export interface SegmentRevenueReader {
+  /** The current members' net spend by segment id, in money units (segments without spending members are absent). */
+  revenueBySegment(shop: string): Promise<Map<string, bigint>>;
+}
+
 export type MemberSort = "spend" | "orders" | "lastOrder";
 
 /** Where a page of members starts: after this member in the chosen order (keyset pagination). */

@@ -2,12 +2,13 @@ import { formatMoney } from "../../domain/money.js";
 import type { SegmentWarning, ShopSegmentWarning } from "../../domain/segments/segment-warnings.js";
 import { daysBefore, percentOf, segmentTrend, TREND_DAYS } from "../../domain/segments/segment-trends.js";
 import { listSegments, type SegmentListingDeps } from "./segment-catalog.js";
-import type { SegmentSnapshotReader } from "./ports.js";
+import type { SegmentRevenueReader, SegmentSnapshotReader } from "./ports.js";
 
 export type SegmentTaggingState = "off" | "on" | "paused";
 
 export interface SegmentListPageDeps extends SegmentListingDeps {
   snapshots: SegmentSnapshotReader;
+  revenue: SegmentRevenueReader;
   /** Each segment's tagging state and tag, by segment id (segments never configured are absent: off). */
   taggings(shop: string): Promise<Map<string, { state: SegmentTaggingState; tag: string }>>;
 }
@@ -20,9 +21,10 @@ export interface SegmentListRow {
   change7: number | null;
   change30: number | null;
   sparkline: number[];
-  /** Percent of the shop's revenue its members spent, as of its latest snapshot; null before the first one. */
+  /** Percent of the shop's revenue its current members spent; null while the shop has no revenue. */
   revenueShare: number | null;
-  revenue: string | null;
+  /** Its current members' net spend (money string). */
+  revenue: string;
   /** ISO: the later of its last edit (which evaluates it) and its latest daily snapshot. */
   lastEvaluatedAt: string;
   tag: string | null;
@@ -41,9 +43,10 @@ export async function loadSegmentListPage(
   shop: string,
   today: string,
 ): Promise<SegmentListPage> {
-  const [listing, snapshots, shopRevenue, taggings] = await Promise.all([
+  const [listing, snapshots, revenueBySegment, shopRevenue, taggings] = await Promise.all([
     listSegments(deps, shop),
     deps.snapshots.snapshotsSince(shop, daysBefore(today, TREND_DAYS)),
+    deps.revenue.revenueBySegment(shop),
     deps.snapshots.shopRevenue(shop),
     deps.taggings(shop),
   ]);
@@ -53,14 +56,15 @@ export async function loadSegmentListPage(
     const trend = segmentTrend(segment.size, own, today);
     const snapshotAt = latest ? `${latest.day}T00:00:00.000Z` : null;
     const tagging = taggings.get(segment.id);
+    const revenue = revenueBySegment.get(segment.id) ?? 0n;
     return {
       id: segment.id,
       name: segment.name,
       query: segment.query,
       size: segment.size,
       ...trend,
-      revenueShare: latest ? percentOf(latest.revenue, shopRevenue) : null,
-      revenue: latest ? formatMoney(latest.revenue) : null,
+      revenueShare: percentOf(revenue, shopRevenue),
+      revenue: formatMoney(revenue),
       lastEvaluatedAt: snapshotAt !== null && snapshotAt > segment.updatedAt ? snapshotAt : segment.updatedAt,
       tag: tagging?.tag ?? null,
       tagging: tagging?.state ?? "off",

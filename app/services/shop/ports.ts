@@ -34,9 +34,13 @@ export interface ShopDirectory {
 export interface ShopSettingsStore {
   settings(shop: string): Promise<StoredShopSettings>;
   /** Writes the given columns (null: back to the default), leaving the others as they are. */
-  save(
-    shop: string,
-    changes: Partial<StoredShopSettings>,
-    now: Date,
-  ): Promise<void>;
+  save(shop: string, changes: Partial<StoredShopSettings>, now: Date): Promise<void>;
+}
+
+/** The shop's currency as last read from Shopify (Shop.currencyCode); scoped by shop. */
+export interface ShopCurrencyStore {
+  /** Null until Shopify was first asked, or when Cohort has no row for the shop. */
+  currencyCode(shop: string): Promise<string | null>;
+  /** Records the currency on the shop's row (a shop Cohort has no row for is left alone). */
+  saveCurrencyCode(shop: string, currencyCode: string): Promise<void>;
 }

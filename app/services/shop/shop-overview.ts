@@ -1,6 +1,6 @@
 import type { SyncStatusRepository } from "../sync/ports.js";
 import { loadSyncStatus, type SyncStatusReport } from "../sync/sync-status.js";
-import type { AdminGraphql } from "./ports.js";
+import type { AdminGraphql, ShopCurrencyStore } from "./ports.js";
 
 export const SHOP_OVERVIEW_QUERY = `#graphql
   query ShopOverview {
@@ -43,11 +43,15 @@ export interface OverviewPage extends ShopOverview {
   sync: SyncStatusReport;
 }
 
-/** The home page: the shop as Shopify describes it, and the state of Cohort's copy of it. */
+/**
+ * The home page: the shop as Shopify describes it, and the state of Cohort's copy of it. The currency read is
+ * stored, so a merchant who changes the shop's currency sees it in the admin from their next visit here.
+ */
 export async function loadOverviewPage(
-  deps: { graphql: AdminGraphql; syncStatus: SyncStatusRepository },
+  deps: { graphql: AdminGraphql; syncStatus: SyncStatusRepository; currencies: ShopCurrencyStore },
   shop: string,
 ): Promise<OverviewPage> {
   const [overview, sync] = await Promise.all([loadShopOverview(deps.graphql), loadSyncStatus(deps.syncStatus, shop)]);
+  await deps.currencies.saveCurrencyCode(shop, overview.currencyCode);
   return { ...overview, sync };
 }
