@@ -155,7 +155,7 @@ describe.skipIf(!executablePath)("the segment, customer and activity pages, in C
       await redemptions.waitFor({ timeout: 15_000 });
       return (await redemptions.textContent()) === "1";
     }, 60_000);
-    expect(await appFrame().locator('[data-testid="discount-revenue"]').textContent()).toBe("68.00");
+    expect(await appFrame().locator('[data-testid="discount-revenue"]').textContent()).toBe("$68.00");
     await appFrame()
       .locator('[data-testid="segment-discounts"]')
       .screenshot({ path: "test-results/segment-discounts.png" });

@@ -20,7 +20,8 @@ import { segmentPage } from "../../locales/en/segment-page.js";
 import type { FieldErrors } from "../../services/discounts/discount-request.js";
 import type { StoredDiscount } from "../../services/discounts/ports.js";
 import type { SegmentDiscountView } from "../../services/discounts/segment-discounts.js";
-import { formatAmount, formatCount } from "../segments/segment-format.js";
+import { formatCount } from "../segments/segment-format.js";
+import { useMoneyFormat } from "../use-money-format.js";
 
 /** What app/routes/app.segments.$id.discounts.tsx answers. */
 type DiscountList = { discounts: SegmentDiscountView[] };
@@ -289,6 +290,7 @@ export function SegmentDiscountsCard({ segmentId }: { segmentId: string }) {
 }
 
 function DiscountTable({ list }: { list: DiscountList | undefined }) {
+  const money = useMoneyFormat();
   if (list === undefined) return <SkeletonBodyText lines={3} />;
   if (list.discounts.length === 0)
     return (
@@ -315,7 +317,7 @@ function DiscountTable({ list }: { list: DiscountList | undefined }) {
                 {t.columns.orders}: <span data-testid="discount-redemptions">{formatCount(discount.redemptions)}</span>
               </Text>
               <Text as="p">
-                {t.columns.revenue}: <span data-testid="discount-revenue">{formatAmount(discount.revenue)}</span>
+                {t.columns.revenue}: <span data-testid="discount-revenue">{money(discount.revenue)}</span>
               </Text>
             </InlineStack>
           </BlockStack>
