@@ -256,12 +256,18 @@ export const COMMANDS: readonly CommandSpec[] = [
       "discounts <shop> [segment]: the discounts made from segments, with their status, the synced orders that " +
       "used their codes and those orders' revenue. discounts create <shop> <segment> (--percent 15 | --amount 10 | " +
       "--free-shipping) [--code VIP15]: a discount limited to the segment's Shopify segment (its tag), made in one " +
-      "step; without --code it applies automatically. Nothing is left half-made when Shopify refuses it.",
+      "step; without --code it applies automatically. With --function it is a tag discount instead: Cohort's discount " +
+      "Function gives it to buyers carrying the segment's tag, with no Shopify segment and no code (the Function must " +
+      "be deployed). Nothing is left half-made when Shopify refuses it.",
     options: {
       percent: { type: "string", value: "1-100", description: "create: percentage off" },
       amount: { type: "string", value: "amount", description: "create: fixed amount off, shop currency" },
       "free-shipping": { type: "boolean", description: "create: free shipping" },
       code: { type: "string", value: "code", description: "create: the code buyers enter (else automatic)" },
+      function: {
+        type: "boolean",
+        description: "create: a tag discount, given by Cohort's discount Function to buyers with the segment's tag",
+      },
       title: { type: "string", value: "title", description: "create: the discount's title in Shopify" },
       starts: { type: "string", value: "date", description: "create: start (ISO date or time; default now)" },
       ends: { type: "string", value: "date", description: "create: end (ISO date or time)" },
@@ -291,7 +297,7 @@ export const COMMANDS: readonly CommandSpec[] = [
         throw new CliError("discounts create: give one of --percent, --amount or --free-shipping", EXIT.usage);
       const combines = String(values["combines-with"] ?? "").split(",");
       const form = {
-        method: values.code === undefined ? "automatic" : "code",
+        method: values.function === true ? "function" : values.code === undefined ? "automatic" : "code",
         kind: values.percent !== undefined ? "percentage" : values.amount !== undefined ? "fixed" : "free_shipping",
         value: values.percent ?? values.amount,
         code: values.code,

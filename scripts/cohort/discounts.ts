@@ -30,7 +30,7 @@ export function formatDiscounts(shop: string, discounts: readonly SegmentDiscoun
   const lines = discounts.map((d) =>
     [
       d.status.padEnd(9),
-      (d.code ?? "(automatic)").padEnd(16),
+      (d.code ?? (d.method === "function" ? "(tag Function)" : "(automatic)")).padEnd(16),
       describeValue(d).padEnd(16),
       `${d.redemptions} orders`.padEnd(11),
       `revenue ${d.revenue}`.padEnd(18),
@@ -57,7 +57,8 @@ export function createDiscountOf(shop: string, segment: string, form: Record<str
     }
     for (const warning of outcome.warnings) console.log(`warning: ${warning}`);
     const { discount } = outcome;
-    console.log(`${segment}: created ${discount.code ?? "an automatic discount"} (${discount.title}), ${discount.id}`);
+    const what = discount.code ?? (discount.method === "function" ? "a tag discount" : "an automatic discount");
+    console.log(`${segment}: created ${what} (${discount.title}), ${discount.id}`);
     return EXIT.ok;
   });
 }

@@ -15,6 +15,8 @@ import { createSegmentDiscount, listSegmentDiscounts } from "../../app/services/
 import { retireShopifySegment, syncShopifySegment } from "../../app/services/discounts/shopify-segment-link.js";
 import { mapOrderPayload } from "../../app/services/sync/webhook-mapping.js";
 import { localEmulatorConfig } from "../../scripts/local-shopify.js";
+import { parseConfiguration } from "../../extensions/cohort-tag-discount/src/configuration.js";
+import type { Json } from "../../extensions/cohort-tag-discount/src/types.js";
 import { discounts as text } from "../../app/locales/en/discounts.js";
 import { providers } from "../helpers/databases.js";
 import { migratedDatabases } from "../helpers/migrated-databases.js";
@@ -176,6 +178,101 @@ describe.each(await providers())("discounts from segments against the local Shop
     expect(untagged).toEqual({ ok: false, fieldErrors: { segment: text.needsTag } });
     expect(shopifySegments(shop)).toHaveLength(0);
     expect(shopifyDiscountCount(shop)).toBe(0);
+  });
+
+  it("given a tagged segment, when tag discounts are made, then Shopify holds app discounts whose metafield the Function accepts, and no Shopify segment", async () => {
+    const { shop, deps, execute } = await setup();
+    await control.createCustomer(shop, { email: "vip@example.com", tags: ["vip"] });
+
+    const percent = await createSegmentDiscount(
+      deps,
+      shop,
+      VIP,
+      { method: "function", kind: "percentage", value: "15", combinesWithShippingDiscounts: "on" },
+      NOW,
+    );
+    const fixed = await createSegmentDiscount(deps, shop, VIP, { method: "function", kind: "fixed", value: "5" }, NOW);
+    const shipping = await createSegmentDiscount(
+      deps,
+      shop,
+      VIP,
+      { method: "function", kind: "free_shipping", endsAt: "2027-01-31" },
+      NOW,
+    );
+
+    expect([percent, fixed, shipping].map((outcome) => outcome.ok)).toEqual([true, true, true]);
+    expect(shopifySegments(shop)).toHaveLength(0);
+    expect(await deps.store.link(shop, VIP.id)).toBeNull();
+    const READ = `#graphql
+      query($id: ID!) { discountNode(id: $id) {
+        metafield(namespace: "$app:cohort", key: "tag-discount") { type jsonValue }
+        discount { ... on DiscountAutomaticApp { title discountClasses endsAt combinesWith { shippingDiscounts } } } } }`;
+    const read = async (outcome: typeof percent) =>
+      (
+        await execute<{ discountNode: { metafield: { type: string; jsonValue: unknown }; discount: unknown } }>(READ, {
+          id: outcome.ok ? outcome.discount.id : "",
+        })
+      ).discountNode;
+    const [percentNode, fixedNode, shippingNode] = [await read(percent), await read(fixed), await read(shipping)];
+    expect(percentNode).toEqual({
+      metafield: { type: "json", jsonValue: { tags: ["vip"], percentage: 15 } },
+      discount: {
+        title: "VIP: 15% off",
+        discountClasses: ["ORDER"],
+        endsAt: null,
+        combinesWith: { shippingDiscounts: true },
+      },
+    });
+    expect(fixedNode.metafield.jsonValue).toEqual({ tags: ["vip"], fixedAmount: "5.00" });
+    expect(shippingNode).toMatchObject({
+      metafield: { jsonValue: { tags: ["vip"], percentage: 100 } },
+      discount: { discountClasses: ["SHIPPING"], endsAt: "2027-01-31T00:00:00Z" },
+    });
+    // What the app writes is what the Function's own checks accept.
+    for (const node of [percentNode, fixedNode, shippingNode])
+      expect(parseConfiguration(node.metafield.jsonValue as Json)).toMatchObject({ tags: ["vip"] });
+    expect(await listSegmentDiscounts(deps, shop, VIP.id)).toMatchObject([
+      { method: "function", kind: "percentage", value: "15", code: null, status: "ACTIVE", shopifyUsageCount: 0 },
+      { method: "function", kind: "fixed", value: "5.00", status: "ACTIVE" },
+      { method: "function", kind: "free_shipping", value: null, status: "ACTIVE" },
+    ]);
+  });
+
+  it("given a bad tag discount or a Function Shopify does not know, when it is asked for, then the error comes back and nothing is left", async () => {
+    const { shop, deps } = await setup();
+    const cases: Array<[unknown, string]> = [
+      [{ method: "function", kind: "percentage", value: "150" }, "value"],
+      [{ method: "function", kind: "fixed", value: "0" }, "value"],
+      [{ method: "function", kind: "percentage", value: "10", code: "VIP10" }, "code"],
+      [{ method: "function", kind: "percentage", value: "10", minimumSubtotal: "50" }, "minimumSubtotal"],
+      [{ method: "function", kind: "percentage", value: "10", usageLimit: "5" }, "usageLimit"],
+    ];
+    for (const [form, field] of cases) {
+      const outcome = await createSegmentDiscount(deps, shop, VIP, form, NOW);
+      expect(outcome.ok ? null : Object.keys(outcome.fieldErrors)).toEqual([field]);
+    }
+
+    // The Function not deployed: Shopify refuses the handle, and the form says so.
+    const app = emulator.context.config.app;
+    app.functions = [];
+    try {
+      const outcome = await createSegmentDiscount(
+        deps,
+        shop,
+        VIP,
+        { method: "function", kind: "percentage", value: "10" },
+        NOW,
+      );
+      expect(outcome).toEqual({
+        ok: false,
+        fieldErrors: { form: expect.stringMatching(/^Shopify refused it: Function cohort-tag-discount not found/) },
+      });
+    } finally {
+      delete app.functions;
+    }
+    expect(shopifyDiscountCount(shop)).toBe(0);
+    expect(shopifySegments(shop)).toHaveLength(0);
+    expect(await deps.store.discounts(shop)).toEqual([]);
   });
 
   it("given a code Shopify refuses, when the discount is made for a new segment, then the segment made for it is deleted again", async () => {

@@ -128,7 +128,7 @@ export const UNIMPLEMENTED_NOTES: Readonly<Record<string, UnimplementedNote>> = 
   },
   "discount-app-function-validation": {
     kind: "later",
-    why: "discountCodeAppCreate / discountAutomaticAppCreate with a Function: the discount Function extension (issue 15's other half) will need them; Cohort's native discounts do not.",
+    why: "discountAutomaticAppCreate is implemented with these captured Function errors (missing, doubled, unknown handle or id, wrong Function API; tests/shopify-emulator/graphql/resolvers/app-discounts.test.ts), but the scenario also sends discountCodeAppCreate, which Cohort never sends (its tag discount is automatic), and its not-found texts name the capture's app id (347082227713), not the local app's.",
   },
   "discount-context-customer-selection-conflict": {
     kind: "not needed",

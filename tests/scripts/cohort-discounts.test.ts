@@ -45,4 +45,21 @@ describe("npm run cohort -- discounts", () => {
     const listed = await run(["discounts", SHOP]);
     expect(listed.stdout).toMatch(/ACTIVE\s+VIP15\s+15% off\s+0 orders\s+revenue 0.00/);
   });
+
+  it("given the tagged segment, when a tag discount is made with --function, then Shopify holds an app discount and the list shows it", async () => {
+    const withCode = await run(["discounts", "create", SHOP, "VIP", "--function", "--percent", "10", "--code", "X"]);
+    expect(withCode.code).not.toBe(0);
+    expect(withCode.stderr).toContain("code: A tag discount applies automatically");
+
+    const made = await run(["discounts", "create", SHOP, "VIP", "--function", "--amount", "5"]);
+    expect(made.stdout).toContain("VIP: created a tag discount (VIP: 5 off)");
+    const shopId = emulator.store.getShopByDomain(SHOP)!.id;
+    const rows = emulator.store.prepare("SELECT data FROM discounts WHERE shop_id = ?").all(shopId) as {
+      data: string;
+    }[];
+    const app = rows.map((row) => JSON.parse(row.data)).find((discount) => discount.kind === "app");
+    expect(JSON.parse(app.metafields[0].value)).toEqual({ tags: ["vip"], fixedAmount: "5.00" });
+    const listed = await run(["discounts", SHOP]);
+    expect(listed.stdout).toMatch(/ACTIVE\s+\(tag Function\)\s+5.00 off/);
+  }, 60_000);
 });

@@ -10,6 +10,17 @@ export interface EmulatedApp {
   handle: string;
   name: string;
   scopes: string[];
+  /** The app's released Functions; absent: the Function extensions in the repository's `extensions/`. */
+  functions?: EmulatedFunction[];
+}
+
+/** A Function released in the app (what `shopifyFunctions` lists): its id is Shopify's, its handle the extension's. */
+export interface EmulatedFunction {
+  id: string;
+  handle: string;
+  title: string;
+  /** `discount` for the unified Discount API, `cart_transform`, `payment_customization`, … */
+  apiType: string;
 }
 
 export interface EmulatorConfig {

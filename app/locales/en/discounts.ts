@@ -9,6 +9,9 @@ export const discounts = {
   codeRequired: "A code discount needs a code.",
   codeShape: "A code is 1 to 255 characters without line breaks.",
   codeNotForAutomatic: "Automatic discounts have no code.",
+  codeNotForFunction: "A tag discount applies automatically: it has no code.",
+  notForFunction:
+    "A tag discount is given by Cohort's discount Function to every tagged buyer: it takes no minimum subtotal, usage limit or once-per-customer rule.",
   endsBeforeStart: "The end date must be after the start date.",
   minimumSubtotal: "The minimum subtotal is 0 or more.",
   usageLimit: "The usage limit is a whole number of at least 1.",

@@ -24,7 +24,8 @@ const checkbox = z
 
 export const DiscountRequestSchema = z
   .object({
-    method: z.enum(["code", "automatic"]),
+    /** "function": an automatic discount given by Cohort's discount Function to buyers carrying the tag. */
+    method: z.enum(["code", "automatic", "function"]),
     kind: z.enum(["percentage", "fixed", "free_shipping"]),
     value: decimal.optional(),
     code: z
@@ -64,6 +65,15 @@ export const DiscountRequestSchema = z
       ctx.addIssue({ code: "custom", path: ["code"], message: text.codeRequired });
     if (input.method === "automatic" && input.code)
       ctx.addIssue({ code: "custom", path: ["code"], message: text.codeNotForAutomatic });
+    if (input.method === "function") {
+      if (input.code) ctx.addIssue({ code: "custom", path: ["code"], message: text.codeNotForFunction });
+      if (input.minimumSubtotal !== undefined)
+        ctx.addIssue({ code: "custom", path: ["minimumSubtotal"], message: text.notForFunction });
+      if (input.usageLimit !== undefined)
+        ctx.addIssue({ code: "custom", path: ["usageLimit"], message: text.notForFunction });
+      if (input.appliesOncePerCustomer)
+        ctx.addIssue({ code: "custom", path: ["appliesOncePerCustomer"], message: text.notForFunction });
+    }
     if (input.startsAt && input.endsAt && Date.parse(input.endsAt) <= Date.parse(input.startsAt))
       ctx.addIssue({ code: "custom", path: ["endsAt"], message: text.endsBeforeStart });
   });
@@ -85,6 +95,8 @@ export function fieldErrorsOf(error: z.ZodError): FieldErrors {
 export function fieldOfShopifyPath(path: readonly string[] | null): DiscountField {
   const keys = path ?? [];
   const has = (key: string) => keys.includes(key);
+  // The tag discount's Function and metafield are Cohort's own choices, not the merchant's fields.
+  if (has("metafields") || has("functionHandle") || has("functionId") || has("discountClasses")) return "form";
   if (has("code")) return "code";
   if (has("percentage") || has("discountAmount") || has("value") || has("customerGets")) return "value";
   if (has("endsAt")) return "endsAt";

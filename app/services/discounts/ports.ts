@@ -9,7 +9,8 @@ export interface ShopifyUserError {
 
 export type ShopifyResult<T> = { ok: true; value: T } | { ok: false; userErrors: ShopifyUserError[] };
 
-export type DiscountMethod = "code" | "automatic";
+/** "function": an automatic app discount run by Cohort's tag discount Function (extensions/cohort-tag-discount). */
+export type DiscountMethod = "code" | "automatic" | "function";
 export type DiscountKind = "percentage" | "fixed" | "free_shipping";
 
 export interface ShopifyDiscountInput {
@@ -25,8 +26,17 @@ export interface ShopifyDiscountInput {
   usageLimit: number | null;
   appliesOncePerCustomer: boolean;
   combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
-  shopifySegmentId: string;
+  /** The Shopify segment a native discount is limited to; null for a tag discount (the Function checks the tag). */
+  shopifySegmentId: string | null;
+  /** A tag discount's configuration, written to its metafield for the Function; null for native discounts. */
+  tagDiscount: TagDiscountConfiguration | null;
 }
+
+/**
+ * The JSON of the tag discount's metafield `$app:cohort.tag-discount`, as the Function reads it
+ * (extensions/cohort-tag-discount/src/configuration.ts). Free shipping is 100 % off delivery.
+ */
+export type TagDiscountConfiguration = { tags: string[]; percentage: number } | { tags: string[]; fixedAmount: string };
 
 export interface LiveDiscountState {
   status: "ACTIVE" | "EXPIRED" | "SCHEDULED" | "DELETED";

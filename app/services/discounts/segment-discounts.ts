@@ -1,7 +1,9 @@
 /**
  * A discount from a segment in one step: the form is validated, the segment's Shopify segment is made (or reused),
  * the discount is created limited to it, and the discount is recorded. Nothing is left half-made: a refused discount
- * deletes the Shopify segment made for it, and a failed record deletes the discount.
+ * deletes the Shopify segment made for it, and a failed record deletes the discount. A tag discount (method
+ * "function") needs no Shopify segment: Cohort's discount Function checks the buyer's tag, configured through the
+ * discount's metafield.
  */
 import { formatMoney, parseMoney } from "../../domain/money.js";
 import { discounts as text } from "../../locales/en/discounts.js";
@@ -20,6 +22,7 @@ import type {
   ShopifyDiscounts,
   ShopifyUserError,
   StoredDiscount,
+  TagDiscountConfiguration,
 } from "./ports.js";
 import { ensureShopifySegment } from "./shopify-segment-link.js";
 
@@ -59,6 +62,13 @@ function defaultTitle(segment: DiscountSegment, request: DiscountRequest): strin
   return `${segment.name}: ${what}`.slice(0, 255);
 }
 
+/** What the Function gives: the percentage, the fixed amount, or 100 % off delivery for free shipping. */
+function tagDiscountConfiguration(tag: string, request: DiscountRequest): TagDiscountConfiguration {
+  if (request.kind === "free_shipping") return { tags: [tag], percentage: 100 };
+  if (request.kind === "percentage") return { tags: [tag], percentage: request.value! };
+  return { tags: [tag], fixedAmount: formatMoney(parseMoney(String(request.value))) };
+}
+
 export async function createSegmentDiscount(
   deps: DiscountDependencies,
   shop: string,
@@ -75,10 +85,13 @@ export async function createSegmentDiscount(
   const warnings: string[] = [];
   if ((await deps.shopify.customersWithTag(tag)) === 0) warnings.push(text.emptyTag(tag));
 
-  const linked = await ensureShopifySegment(deps.shopify, deps.store, shop, { ...segment, tag }, now);
-  if (!linked.ok) return { ok: false, fieldErrors: mapUserErrors(linked.userErrors) };
+  const byFunction = request.method === "function";
+  const linked = byFunction
+    ? null
+    : await ensureShopifySegment(deps.shopify, deps.store, shop, { ...segment, tag }, now);
+  if (linked && !linked.ok) return { ok: false, fieldErrors: mapUserErrors(linked.userErrors) };
   const undoSegment = async () => {
-    if (!linked.created) return;
+    if (!linked?.created) return;
     await deps.shopify.deleteSegment(linked.link.shopifySegmentId);
     await deps.store.deleteLink(shop, segment.id);
   };
@@ -103,7 +116,8 @@ export async function createSegmentDiscount(
       productDiscounts: request.combinesWithProductDiscounts ?? false,
       shippingDiscounts: request.combinesWithShippingDiscounts ?? false,
     },
-    shopifySegmentId: linked.link.shopifySegmentId,
+    shopifySegmentId: linked?.link.shopifySegmentId ?? null,
+    tagDiscount: byFunction ? tagDiscountConfiguration(tag, request) : null,
   };
 
   let created;

@@ -1,7 +1,9 @@
 /**
  * Shopify's side of segment discounts through the Admin API: customer segments (segmentCreate/Update/Delete on
  * `customer_tags CONTAINS '<tag>'`) and native discounts limited to a segment by `context: {customerSegments: {add}}`
- * (2026-10; `customerSelection` is deprecated), with their live status and use count.
+ * (2026-10; `customerSelection` is deprecated), with their live status and use count; and tag discounts, automatic
+ * app discounts run by Cohort's discount Function (`discountAutomaticAppCreate` by the extension's handle), configured
+ * by the JSON metafield `$app:cohort.tag-discount` the Function reads (docs/decisions/0016-discount-function.md).
  */
 import type {
   DiscountMethod,
@@ -43,6 +45,13 @@ const AUTOMATIC_FREE_SHIPPING_CREATE = `#graphql
 mutation CohortDiscountAutomaticFreeShippingCreate($input: DiscountAutomaticFreeShippingInput!) {
   discountAutomaticFreeShippingCreate(freeShippingAutomaticDiscount: $input) { automaticDiscountNode { id } userErrors { field message code } }
 }`;
+const AUTOMATIC_APP_CREATE = `#graphql
+mutation CohortDiscountAutomaticAppCreate($input: DiscountAutomaticAppInput!) {
+  discountAutomaticAppCreate(automaticAppDiscount: $input) { automaticAppDiscount { discountId } userErrors { field message code } }
+}`;
+/** extensions/cohort-tag-discount/shopify.extension.toml: `handle`, and the metafield of `[extensions.input.variables]`. */
+export const TAG_DISCOUNT_FUNCTION_HANDLE = "cohort-tag-discount";
+export const TAG_DISCOUNT_METAFIELD = { namespace: "$app:cohort", key: "tag-discount" } as const;
 const CODE_DELETE = `#graphql
 mutation CohortDiscountCodeDelete($id: ID!) { discountCodeDelete(id: $id) { deletedCodeDiscountId userErrors { field message } } }`;
 const AUTOMATIC_DELETE = `#graphql
@@ -59,12 +68,26 @@ function statesQuery(count: number): string {
     { length: count },
     (_, i) => `d${i}: discountNode(id: $id${i}) { id discount { __typename
       ... on DiscountCodeBasic { ${STATE_FIELDS} } ... on DiscountCodeFreeShipping { ${STATE_FIELDS} }
-      ... on DiscountAutomaticBasic { ${STATE_FIELDS} } ... on DiscountAutomaticFreeShipping { ${STATE_FIELDS} } } }`,
+      ... on DiscountAutomaticBasic { ${STATE_FIELDS} } ... on DiscountAutomaticFreeShipping { ${STATE_FIELDS} }
+      ... on DiscountAutomaticApp { ${STATE_FIELDS} } } }`,
   ).join("\n");
   return `query CohortDiscountStates(${variables}) {\n${fields}\n}`;
 }
 
 type Payload = { userErrors: ShopifyUserError[] } & Record<string, unknown>;
+
+/** ORDER for an amount off the order, SHIPPING for free delivery: the Function gives what the classes say. */
+function tagDiscountInput(input: ShopifyDiscountInput): Record<string, unknown> {
+  return {
+    title: input.title,
+    functionHandle: TAG_DISCOUNT_FUNCTION_HANDLE,
+    discountClasses: [input.kind === "free_shipping" ? "SHIPPING" : "ORDER"],
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    combinesWith: input.combinesWith,
+    metafields: [{ ...TAG_DISCOUNT_METAFIELD, type: "json", value: JSON.stringify(input.tagDiscount) }],
+  };
+}
 
 function discountInput(input: ShopifyDiscountInput): Record<string, unknown> {
   const common: Record<string, unknown> = {
@@ -114,6 +137,15 @@ export function shopifyDiscounts(execute: ExecuteGraphql): ShopifyDiscounts {
       return data.segmentDelete.deletedSegmentId !== null;
     },
     async createDiscount(input): Promise<ShopifyResult<{ id: string }>> {
+      if (input.method === "function") {
+        const data = await execute<{
+          discountAutomaticAppCreate: Payload & { automaticAppDiscount: { discountId: string } | null };
+        }>(AUTOMATIC_APP_CREATE, { input: tagDiscountInput(input) });
+        const payload = data.discountAutomaticAppCreate;
+        return payload.automaticAppDiscount
+          ? { ok: true, value: { id: payload.automaticAppDiscount.discountId } }
+          : { ok: false, userErrors: payload.userErrors };
+      }
       const [document, root, nodeField] =
         input.method === "code"
           ? input.kind === "free_shipping"

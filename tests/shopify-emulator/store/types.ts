@@ -199,7 +199,8 @@ export type GidType =
   | "Collection"
   | "BulkOperation"
   | "App"
-  | "AppInstallation";
+  | "AppInstallation"
+  | "Metafield";
 
 export function toGid(type: GidType, id: number | string): string {
   return `gid://shopify/${type}/${id}`;

@@ -1,10 +1,13 @@
 /**
  * Native discounts Cohort creates: amount-off (percentage or fixed) and free shipping, as a code or automatic,
+ * and automatic app discounts run by one of the app's discount Functions (`discountAutomaticAppCreate`/`Update`,
+ * with their metafields, read back through the node's `metafield`/`metafields`),
  * limited to buyers by `context` (`customerSegments: {add}`, `customers: {add}`, `all`) or the deprecated
  * `customerSelection`; read back by id, by code and through `discountNodes`. Orders placed with a code
  * (control API) raise its `asyncUsageCount`. Captured: DiscountCodeNode/DiscountAutomaticNode ids, the context union
  * and "Only one of context or customerSelection can be provided."; the other userError texts are unconfirmed
- * (no capture) and follow Shopify's DiscountErrorCode names.
+ * (no capture) and follow Shopify's DiscountErrorCode names, except the Function identifier errors of app
+ * discounts, which are captured (discount-app-function-validation).
  */
 import { GraphQLError } from "graphql";
 import type { FieldResolver, ResolverContext } from "../schema.js";
@@ -14,11 +17,25 @@ import { dateTime, moneyV2 } from "./format.js";
 import { customerNode } from "./objects.js";
 import { getSegment, segmentNode } from "./segments.js";
 import { matchesTagQuery } from "./segment-query.js";
+import { DISCOUNT_FUNCTION_APIS, appFunctions, appNumericId, resolveNamespace } from "./app-functions.js";
+
+export type DiscountClassName = "ORDER" | "PRODUCT" | "SHIPPING";
+
+export interface MetafieldRecord {
+  id: number;
+  /** Resolved: `$app:cohort` is stored as `app--<app id>--cohort`. */
+  namespace: string;
+  key: string;
+  type: string;
+  value: string;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export interface DiscountRecord {
   id: number;
   method: "code" | "automatic";
-  kind: "basic" | "freeShipping";
+  kind: "basic" | "freeShipping" | "app";
   title: string;
   code: string | null;
   startsAt: string;
@@ -32,6 +49,10 @@ export interface DiscountRecord {
   segmentIds: number[] | null;
   customerIds: number[] | null;
   asyncUsageCount: number;
+  /** App discounts: the Function that runs it and the classes it was given. */
+  functionId?: string;
+  discountClasses?: DiscountClassName[];
+  metafields?: MetafieldRecord[];
   /** The input it was made from, so an update can merge over it. */
   input?: Bag;
   createdAt: string;
@@ -129,13 +150,17 @@ function contextNode(ctx: ResolverContext, discount: DiscountRecord) {
 function discountObject(ctx: ResolverContext, discount: DiscountRecord) {
   const currency = ctx.shop.currencyCode;
   const typename =
-    discount.method === "code"
-      ? discount.kind === "basic"
-        ? "DiscountCodeBasic"
-        : "DiscountCodeFreeShipping"
-      : discount.kind === "basic"
-        ? "DiscountAutomaticBasic"
-        : "DiscountAutomaticFreeShipping";
+    discount.kind === "app"
+      ? "DiscountAutomaticApp"
+      : discount.method === "code"
+        ? discount.kind === "basic"
+          ? "DiscountCodeBasic"
+          : "DiscountCodeFreeShipping"
+        : discount.kind === "basic"
+          ? "DiscountAutomaticBasic"
+          : "DiscountAutomaticFreeShipping";
+  const classes: DiscountClassName[] =
+    discount.kind === "app" ? (discount.discountClasses ?? []) : [discount.kind === "basic" ? "ORDER" : "SHIPPING"];
   const value = discount.value;
   const codeNodes = discount.code
     ? [
@@ -162,8 +187,13 @@ function discountObject(ctx: ResolverContext, discount: DiscountRecord) {
     usageCount: discount.asyncUsageCount,
     usageLimit: discount.usageLimit,
     appliesOncePerCustomer: discount.appliesOncePerCustomer,
-    discountClass: discount.kind === "basic" ? "ORDER" : "SHIPPING",
-    discountClasses: [discount.kind === "basic" ? "ORDER" : "SHIPPING"],
+    discountClass: classes[0] ?? "ORDER",
+    discountClasses: classes,
+    discountId: toGid(nodeType(discount), discount.id),
+    appDiscountType: discount.kind === "app" ? appDiscountType(ctx, discount, classes) : null,
+    appliesOnOneTimePurchase: true,
+    appliesOnSubscription: false,
+    errorHistory: null,
     summary: discount.title,
     shortSummary: discount.title,
     recurringCycleLimit: 0,
@@ -198,6 +228,77 @@ function discountObject(ctx: ResolverContext, discount: DiscountRecord) {
   };
 }
 
+function appDiscountType(ctx: ResolverContext, discount: DiscountRecord, classes: DiscountClassName[]) {
+  const app = ctx.emulator.config.app;
+  const fn = appFunctions(app).find((candidate) => candidate.id === discount.functionId);
+  return {
+    __typename: "AppDiscountType",
+    functionId: discount.functionId,
+    title: fn?.title ?? "",
+    description: null,
+    appKey: app.apiKey,
+    discountClass: classes[0] ?? "ORDER",
+    discountClasses: classes,
+    targetType: "LINE_ITEM",
+    app: {
+      __typename: "App",
+      id: toGid("App", appNumericId(app)),
+      title: app.name,
+      handle: app.handle,
+      apiKey: app.apiKey,
+    },
+  };
+}
+
+function metafieldNode(owner: DiscountRecord, metafield: MetafieldRecord) {
+  const json = metafield.type === "json" || metafield.type.startsWith("list.");
+  return {
+    __typename: "Metafield",
+    id: toGid("Metafield", metafield.id),
+    legacyResourceId: String(metafield.id),
+    namespace: metafield.namespace,
+    key: metafield.key,
+    type: metafield.type,
+    value: metafield.value,
+    jsonValue: json ? (JSON.parse(metafield.value) as unknown) : metafield.value,
+    ownerType: "DISCOUNT",
+    sizeInBytes: Buffer.byteLength(metafield.value),
+    createdAt: dateTime(metafield.createdAt),
+    updatedAt: dateTime(metafield.updatedAt),
+    description: null,
+    ownerId: owner.id,
+  };
+}
+
+/** `metafield(namespace:, key:)` and `metafields(namespace:, keys:)` of a discount node; `$app` names resolve. */
+function metafieldFields(ctx: ResolverContext, discount: DiscountRecord) {
+  const app = ctx.emulator.config.app;
+  const all = discount.metafields ?? [];
+  const inNamespace = (namespace: unknown) =>
+    typeof namespace === "string" ? resolveNamespace(namespace, app) : resolveNamespace("$app", app);
+  return {
+    metafield: (args: Bag) => {
+      const namespace = inNamespace(args.namespace);
+      const found = all.find((m) => m.namespace === namespace && m.key === args.key);
+      return found ? metafieldNode(discount, found) : null;
+    },
+    metafields: (args: Bag) => {
+      const namespace = typeof args.namespace === "string" ? resolveNamespace(args.namespace, app) : null;
+      const keys = Array.isArray(args.keys) ? (args.keys as string[]) : null;
+      const chosen = all.filter(
+        (m) =>
+          (namespace === null || m.namespace === namespace) &&
+          (keys === null || keys.includes(`${m.namespace}.${m.key}`) || keys.includes(m.key)),
+      );
+      return listConnection(
+        "MetafieldConnection",
+        chosen.map((m) => ({ id: m.id, node: metafieldNode(discount, m) })),
+        args as ConnectionArgs,
+      );
+    },
+  };
+}
+
 const nodeType = (discount: DiscountRecord) =>
   discount.method === "code" ? "DiscountCodeNode" : "DiscountAutomaticNode";
 
@@ -206,6 +307,7 @@ function codeNode(ctx: ResolverContext, discount: DiscountRecord) {
     __typename: "DiscountCodeNode",
     id: toGid("DiscountCodeNode", discount.id),
     codeDiscount: discountObject(ctx, discount),
+    ...metafieldFields(ctx, discount),
   };
 }
 
@@ -214,6 +316,7 @@ function automaticNode(ctx: ResolverContext, discount: DiscountRecord) {
     __typename: "DiscountAutomaticNode",
     id: toGid("DiscountAutomaticNode", discount.id),
     automaticDiscount: discountObject(ctx, discount),
+    ...metafieldFields(ctx, discount),
   };
 }
 
@@ -222,6 +325,7 @@ function discountNode(ctx: ResolverContext, discount: DiscountRecord) {
     __typename: "DiscountNode",
     id: toGid(nodeType(discount), discount.id),
     discount: discountObject(ctx, discount),
+    ...metafieldFields(ctx, discount),
   };
 }
 
@@ -398,6 +502,174 @@ function parseInput(
       segmentIds,
       customerIds,
     },
+  };
+}
+
+// ---- app discounts ----------------------------------------------------------------------------------------------
+
+const DISCOUNT_CLASSES: readonly DiscountClassName[] = ["ORDER", "PRODUCT", "SHIPPING"];
+/** Shopify's limit on one metafield value (bytes; json and text types). */
+const MAX_METAFIELD_BYTES = 65_536;
+
+type MetafieldDraft = Pick<MetafieldRecord, "namespace" | "key" | "type" | "value">;
+
+/** The Function an app discount names (captured: discount-app-function-validation), or its userError. */
+function discountFunction(
+  ctx: ResolverContext,
+  argument: string,
+  input: Bag,
+): { functionId: string } | { error: DiscountUserError } {
+  const given = (value: unknown) => (typeof value === "string" && value.trim() !== "" ? value.trim() : null);
+  const id = given(input.functionId);
+  const handle = given(input.functionHandle);
+  if (id === null && handle === null)
+    return { error: error([argument, "functionHandle"], "Function id can't be blank.", "MISSING_FUNCTION_IDENTIFIER") };
+  if (id !== null && handle !== null)
+    return {
+      error: error([argument], "Only one of functionId or functionHandle is allowed.", "MULTIPLE_FUNCTION_IDENTIFIERS"),
+    };
+  const app = ctx.emulator.config.app;
+  const released = ctx.clientId === app.apiKey ? appFunctions(app) : [];
+  const found = released.find((fn) => (id !== null ? fn.id === id : fn.handle === handle));
+  const field = [argument, id !== null ? "functionId" : "functionHandle"];
+  if (!found)
+    return {
+      error: error(
+        field,
+        `Function ${id ?? handle} not found. Ensure that it is released in the current app (${appNumericId(app)}), and that the app is installed.`,
+        "INVALID",
+      ),
+    };
+  if (!DISCOUNT_FUNCTION_APIS.includes(found.apiType))
+    return {
+      error: error(
+        field,
+        `Unexpected Function API. The provided function must implement one of the following extension targets: [${DISCOUNT_FUNCTION_APIS.join(", ")}].`,
+        null,
+      ),
+    };
+  return { functionId: found.id };
+}
+
+function metafieldDrafts(ctx: ResolverContext, argument: string, input: Bag, errors: DiscountUserError[]) {
+  const drafts: MetafieldDraft[] = [];
+  const list = Array.isArray(input.metafields) ? (input.metafields as unknown[]) : [];
+  list.forEach((raw, index) => {
+    const at = (field: string) => [argument, "metafields", String(index), field];
+    const m = isBag(raw) ? raw : {};
+    const key = typeof m.key === "string" ? m.key : "";
+    const type = typeof m.type === "string" ? m.type : "";
+    const value = typeof m.value === "string" ? m.value : "";
+    const namespace = resolveNamespace(typeof m.namespace === "string" ? m.namespace : "$app", ctx.emulator.config.app);
+    if (key.trim() === "") return errors.push(error(at("key"), "Key can't be blank", "BLANK"));
+    if (type.trim() === "") return errors.push(error(at("type"), "Type can't be blank", "BLANK"));
+    if (value === "") return errors.push(error(at("value"), "Value can't be blank", "BLANK"));
+    if (Buffer.byteLength(value) > MAX_METAFIELD_BYTES)
+      return errors.push(error(at("value"), `Value is too long (maximum is ${MAX_METAFIELD_BYTES} bytes)`, "TOO_LONG"));
+    if (type === "json") {
+      try {
+        JSON.parse(value);
+      } catch {
+        return errors.push(error(at("value"), "Value is invalid JSON.", "INVALID"));
+      }
+    }
+    drafts.push({ namespace, key, type, value });
+  });
+  return drafts;
+}
+
+function classesOf(input: Bag): DiscountClassName[] {
+  const given = Array.isArray(input.discountClasses) ? (input.discountClasses as unknown[]) : [];
+  return DISCOUNT_CLASSES.filter((name) => given.includes(name));
+}
+
+/** New metafields by namespace and key replace the old value (keeping its id); the rest are added. */
+function mergeMetafields(ctx: ResolverContext, existing: MetafieldRecord[], drafts: MetafieldDraft[]) {
+  const now = ctx.emulator.store.nowIso();
+  const merged = [...existing];
+  for (const draft of drafts) {
+    const index = merged.findIndex((m) => m.namespace === draft.namespace && m.key === draft.key);
+    if (index >= 0) merged[index] = { ...merged[index]!, ...draft, updatedAt: now };
+    else merged.push({ ...draft, id: ctx.emulator.store.nextId(), createdAt: now, updatedAt: now });
+  }
+  return merged;
+}
+
+function withoutMetafields(input: Bag): Bag {
+  const { metafields: _metafields, ...rest } = input;
+  return rest;
+}
+
+const APP_ARGUMENT = "automaticAppDiscount";
+
+function appCreate(): FieldResolver {
+  return (args, ctx) => {
+    const input = isBag(args[APP_ARGUMENT]) ? (args[APP_ARGUMENT] as Bag) : {};
+    const fn = discountFunction(ctx, APP_ARGUMENT, input);
+    const { record, errors } = parseInput(ctx, APP_ARGUMENT, input, "automatic", "app");
+    if ("error" in fn) errors.unshift(fn.error);
+    const drafts = metafieldDrafts(ctx, APP_ARGUMENT, input, errors);
+    if (errors.length > 0 || "error" in fn)
+      return { __typename: "DiscountAutomaticAppCreatePayload", automaticAppDiscount: null, userErrors: errors };
+    const now = ctx.emulator.store.nowIso();
+    const discount: DiscountRecord = {
+      ...record,
+      input: { ...withoutMetafields(input), startsAt: record.startsAt },
+      id: ctx.emulator.store.nextId(),
+      functionId: fn.functionId,
+      discountClasses: classesOf(input),
+      metafields: [],
+      asyncUsageCount: 0,
+      createdAt: now,
+      updatedAt: now,
+    };
+    discount.metafields = mergeMetafields(ctx, [], drafts);
+    putDiscount(ctx, discount);
+    return {
+      __typename: "DiscountAutomaticAppCreatePayload",
+      automaticAppDiscount: discountObject(ctx, discount),
+      userErrors: [],
+    };
+  };
+}
+
+/** The Function stays unless the change names another; metafields given are set, others kept. */
+function appUpdate(): FieldResolver {
+  return (args, ctx) => {
+    const payload = (automaticAppDiscount: unknown, userErrors: DiscountUserError[]) => ({
+      __typename: "DiscountAutomaticAppUpdatePayload",
+      automaticAppDiscount,
+      userErrors,
+    });
+    const gid = parseGid(String(args.id));
+    const existing = gid && gid.type === "DiscountAutomaticNode" ? getDiscount(ctx, gid.id) : null;
+    if (!existing || existing.kind !== "app")
+      return payload(null, [error(["id"], "Discount does not exist", "INVALID")]);
+    const change = isBag(args[APP_ARGUMENT]) ? (args[APP_ARGUMENT] as Bag) : {};
+    const base = { ...(existing.input ?? {}) };
+    for (const key of ["context", "customerSelection"]) if (key in change) delete base[key];
+    const namesFunction = "functionId" in change || "functionHandle" in change;
+    if (namesFunction) {
+      delete base.functionId;
+      delete base.functionHandle;
+    }
+    const merged = { ...base, ...withoutMetafields(change) };
+    const { record, errors } = parseInput(ctx, APP_ARGUMENT, merged, "automatic", "app", existing.id);
+    const fn = namesFunction ? discountFunction(ctx, APP_ARGUMENT, merged) : { functionId: existing.functionId! };
+    if ("error" in fn) errors.unshift(fn.error);
+    const drafts = metafieldDrafts(ctx, APP_ARGUMENT, change, errors);
+    if (errors.length > 0 || "error" in fn) return payload(null, errors);
+    const updated: DiscountRecord = {
+      ...existing,
+      ...record,
+      input: merged,
+      functionId: fn.functionId,
+      discountClasses: "discountClasses" in change ? classesOf(change) : existing.discountClasses,
+      metafields: mergeMetafields(ctx, existing.metafields ?? [], drafts),
+      updatedAt: ctx.emulator.store.nowIso(),
+    };
+    putDiscount(ctx, updated);
+    return payload(discountObject(ctx, updated), []);
   };
 }
 
@@ -612,6 +884,8 @@ export function discountMutationResolvers(): Record<string, FieldResolver> {
       "freeShipping",
     ),
     discountCodeDelete: deleteMutation("DiscountCodeDeletePayload", "DiscountCodeNode", "deletedCodeDiscountId"),
+    discountAutomaticAppCreate: appCreate(),
+    discountAutomaticAppUpdate: appUpdate(),
     discountAutomaticDelete: deleteMutation(
       "DiscountAutomaticDeletePayload",
       "DiscountAutomaticNode",
