@@ -12,6 +12,7 @@ import { runDemoSegments } from "../helpers/demo-segments.js";
 
 const executablePath = requireChromiumOrSkip();
 const SHOP = "segment-page.myshopify.com";
+const CODE_DISCOUNT = '[data-testid="discount"][data-code="MEMBERS15"]';
 const USER_AGENT =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
 
@@ -140,6 +141,17 @@ describe.skipIf(!executablePath)("the segment, customer and activity pages, in C
     expect(segment).toBeDefined();
     expect(discount).toMatchObject({ value: { percentage: 0.15 }, segmentIds: [segment!.id] });
 
+    // A tag discount: Cohort's Function gives it to buyers with the tag, configured through the node's metafield.
+    await frame.getByLabel("Method").selectOption("function");
+    await frame.getByLabel("Value").fill("10");
+    await frame.getByRole("button", { name: "Create discount" }).click();
+    await expect.poll(() => frame.locator('[data-testid="discount-title"]').count(), { timeout: 15_000 }).toBe(2);
+    await frame.getByText("Automatic, by tag (Function)", { exact: false }).waitFor();
+    const tagDiscount = rows("discounts").find((candidate) => candidate.functionId !== undefined) as
+      { metafields: { value: string }[]; segmentIds: unknown } | undefined;
+    expect(tagDiscount?.segmentIds ?? null).toBeNull();
+    expect(JSON.parse(tagDiscount!.metafields[0]!.value)).toEqual({ tags: [tag], percentage: 10 });
+
     const member = await db.segmentMember.findFirstOrThrow({ where: { shop: SHOP, segmentId } });
     await stack.control.createOrder(SHOP, {
       customerId: Number(member.customerId),
@@ -151,11 +163,11 @@ describe.skipIf(!executablePath)("the segment, customer and activity pages, in C
     // 80 less 15 %: the order's total after the discount, once its webhook is synced.
     await waitFor(async () => {
       await open(`/app/segments/${segmentId}`);
-      const redemptions = appFrame().locator('[data-testid="discount-redemptions"]');
+      const redemptions = appFrame().locator(`${CODE_DISCOUNT} [data-testid="discount-redemptions"]`);
       await redemptions.waitFor({ timeout: 15_000 });
       return (await redemptions.textContent()) === "1";
     }, 60_000);
-    expect(await appFrame().locator('[data-testid="discount-revenue"]').textContent()).toBe("$68.00");
+    expect(await appFrame().locator(`${CODE_DISCOUNT} [data-testid="discount-revenue"]`).textContent()).toBe("$68.00");
     await appFrame()
       .locator('[data-testid="segment-discounts"]')
       .screenshot({ path: "test-results/segment-discounts.png" });

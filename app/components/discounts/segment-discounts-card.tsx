@@ -39,7 +39,7 @@ const STATUS_TONE: Record<SegmentDiscountView["status"], "success" | "info" | "c
 };
 
 interface DiscountForm {
-  method: "code" | "automatic";
+  method: "code" | "automatic" | "function";
   kind: "percentage" | "fixed" | "free_shipping";
   value: string;
   code: string;
@@ -78,12 +78,13 @@ function submittedFields(form: DiscountForm): Record<string, string> {
     title: form.title,
     startsAt: form.startsAt,
     endsAt: form.endsAt,
-    minimumSubtotal: form.minimumSubtotal,
     combinesWithOrderDiscounts: String(form.combinesWithOrderDiscounts),
     combinesWithProductDiscounts: String(form.combinesWithProductDiscounts),
     combinesWithShippingDiscounts: String(form.combinesWithShippingDiscounts),
   };
   if (form.kind !== "free_shipping") fields.value = form.value;
+  // The tag Function checks the buyer's tags only: no subtotal, code or usage rules.
+  if (form.method !== "function") fields.minimumSubtotal = form.minimumSubtotal;
   if (form.method === "code") {
     fields.code = form.code;
     fields.usageLimit = form.usageLimit;
@@ -155,7 +156,9 @@ export function SegmentDiscountsCard({ segmentId }: { segmentId: string }) {
               options={[
                 { value: "code", label: t.methods.code },
                 { value: "automatic", label: t.methods.automatic },
+                { value: "function", label: t.methods.function },
               ]}
+              helpText={form.method === "function" ? t.functionHelp : undefined}
               error={errors.method}
             />
             <Select
@@ -233,15 +236,17 @@ export function SegmentDiscountsCard({ segmentId }: { segmentId: string }) {
                   error={errors.endsAt}
                 />
               </FormLayout.Group>
-              <TextField
-                label={t.minimumSubtotalLabel}
-                type="number"
-                min={0}
-                value={form.minimumSubtotal}
-                onChange={set("minimumSubtotal")}
-                autoComplete="off"
-                error={errors.minimumSubtotal}
-              />
+              {form.method !== "function" ? (
+                <TextField
+                  label={t.minimumSubtotalLabel}
+                  type="number"
+                  min={0}
+                  value={form.minimumSubtotal}
+                  onChange={set("minimumSubtotal")}
+                  autoComplete="off"
+                  error={errors.minimumSubtotal}
+                />
+              ) : null}
               {form.method === "code" ? (
                 <>
                   <TextField
@@ -301,27 +306,36 @@ function DiscountTable({ list }: { list: DiscountList | undefined }) {
   return (
     <BlockStack gap="200">
       {list.discounts.map((discount) => (
-        <Box key={discount.id} borderColor="border" borderWidth="025" borderRadius="200" padding="300">
-          <BlockStack gap="100">
-            <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
-              <Text as="h3" variant="headingSm">
-                <span data-testid="discount-title">{discount.title}</span>
+        <div key={discount.id} data-testid="discount" data-code={discount.code ?? undefined}>
+          <Box borderColor="border" borderWidth="025" borderRadius="200" padding="300">
+            <BlockStack gap="100">
+              <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
+                <Text as="h3" variant="headingSm">
+                  <span data-testid="discount-title">{discount.title}</span>
+                </Text>
+                <Badge tone={STATUS_TONE[discount.status]}>{t.statuses[discount.status]}</Badge>
+              </InlineStack>
+              <Text as="p" tone="subdued">
+                {t.columns.code}: {discount.code ?? (discount.method === "function" ? t.tagFunction : t.automatic)}
               </Text>
-              <Badge tone={STATUS_TONE[discount.status]}>{t.statuses[discount.status]}</Badge>
-            </InlineStack>
-            <Text as="p" tone="subdued">
-              {t.columns.code}: {discount.code ?? t.automatic}
-            </Text>
-            <InlineStack gap="400">
-              <Text as="p">
-                {t.columns.orders}: <span data-testid="discount-redemptions">{formatCount(discount.redemptions)}</span>
-              </Text>
-              <Text as="p">
-                {t.columns.revenue}: <span data-testid="discount-revenue">{money(discount.revenue)}</span>
-              </Text>
-            </InlineStack>
-          </BlockStack>
-        </Box>
+              {discount.code === null ? (
+                <Text as="p" tone="subdued">
+                  {t.notAttributed}
+                </Text>
+              ) : (
+                <InlineStack gap="400">
+                  <Text as="p">
+                    {t.columns.orders}:{" "}
+                    <span data-testid="discount-redemptions">{formatCount(discount.redemptions)}</span>
+                  </Text>
+                  <Text as="p">
+                    {t.columns.revenue}: <span data-testid="discount-revenue">{money(discount.revenue)}</span>
+                  </Text>
+                </InlineStack>
+              )}
+            </BlockStack>
+          </Box>
+        </div>
       ))}
       <Text as="p" tone="subdued" variant="bodySm">
         {t.attributionHelp}

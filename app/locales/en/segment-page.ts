@@ -94,7 +94,9 @@ export const segmentPage = {
       "A discount for this segment's members only: Cohort makes a Shopify segment of customers with the segment's tag and limits the discount to it.",
     empty: "No discount for this segment yet.",
     methodLabel: "Method",
-    methods: { code: "Discount code", automatic: "Automatic discount" },
+    methods: { code: "Discount code", automatic: "Automatic discount", function: "Tag discount (Shopify Function)" },
+    functionHelp:
+      "Applied at checkout by Cohort's discount Function to buyers who carry the segment's tag, without a Shopify segment. It needs the app's extensions deployed (shopify app deploy).",
     kindLabel: "Type",
     kinds: { percentage: "Percentage", fixed: "Fixed amount", free_shipping: "Free shipping" },
     valueLabel: "Value",
@@ -122,6 +124,7 @@ export const segmentPage = {
       revenue: "Revenue",
     },
     automatic: "Automatic",
+    tagFunction: "Automatic, by tag (Function)",
     statuses: {
       ACTIVE: "Active",
       SCHEDULED: "Scheduled",
@@ -129,6 +132,7 @@ export const segmentPage = {
       DELETED: "Deleted in Shopify",
       UNKNOWN: "Unknown",
     },
+    notAttributed: "No orders counted: an order names the codes it used, and this discount has none.",
     attributionHelp: "Orders and revenue are the synced orders that used the discount's code.",
   },
 } as const;
