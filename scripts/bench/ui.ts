@@ -179,14 +179,19 @@ async function vitals(frame: Frame): Promise<{ lcpMs: number | null; cls: number
   );
 }
 
-/** Starts collecting event-timing entries (and the first input, reported whatever its duration) in the frame. */
+/**
+ * Starts collecting the event-timing entries (and the first input, reported whatever its duration) of interactions
+ * that start from now, in the frame.
+ */
 async function observeInteractions(frame: Frame): Promise<void> {
   // A string, not a function: tsx's transform would wrap a named callback in a helper the page does not have.
   await frame.evaluate(`(() => {
     window.__interactions = [];
+    // A buffered observer also gets the entries of earlier phases (those of 104 ms or more): this phase's only.
+    const since = performance.now();
     const keep = (list) => {
       for (const entry of list.getEntries())
-        window.__interactions.push({ interactionId: entry.interactionId, duration: entry.duration, name: entry.name });
+        if (entry.startTime >= since) window.__interactions.push({ interactionId: entry.interactionId, duration: entry.duration, name: entry.name });
     };
     new PerformanceObserver(keep).observe({ type: "event", buffered: true, durationThreshold: 16 });
     new PerformanceObserver(keep).observe({ type: "first-input", buffered: true });
