@@ -32,6 +32,8 @@ export interface UiStoreRun extends UiStoreFigures {
   setupSeconds: number;
   typingInteractions: number;
   previewInteractions: number;
+  typingLongestEvent: string | null;
+  previewLongestEvent: string | null;
   previewLatencyMs: number[];
 }
 
@@ -126,8 +128,8 @@ ${table(
   ],
 )}
 
-Editor INP: typing ${cell(run.typingInpMs)} ms (${run.typingInteractions} interactions at or above 16 ms, or the first input);
-preview updating ${cell(run.previewInpMs)} ms (${run.previewInteractions}). Change → preview count shown, per change (ms, not a
+Editor INP: typing ${cell(run.typingInpMs)} ms (the longest a ${cell(run.typingLongestEvent)}; ${run.typingInteractions} interactions at or above 16 ms, or the first input);
+preview updating ${cell(run.previewInpMs)} ms (the longest a ${cell(run.previewLongestEvent)}; ${run.previewInteractions}). Change → preview count shown, per change (ms, not a
 target): ${run.previewLatencyMs.join(", ") || "—"}.`,
   )
   .join("\n\n")}

@@ -198,11 +198,17 @@ async function observeInteractions(frame: Frame): Promise<void> {
   })()`);
 }
 
-async function takeInteractions(frame: Frame): Promise<{ interactionId: number; duration: number }[]> {
+type Interaction = { interactionId: number; duration: number; name: string };
+
+/** The event type of the longest interaction's entry (keydown, pointerdown…), to tell what was slow. */
+const longestEvent = (entries: readonly Interaction[]) =>
+  entries.filter((entry) => entry.interactionId > 0).sort((a, b) => b.duration - a.duration)[0]?.name ?? null;
+
+async function takeInteractions(frame: Frame): Promise<Interaction[]> {
   // Event timing entries are delivered after the next paint: give them a frame or two.
   await frame.waitForTimeout(500);
   return frame.evaluate(() => {
-    const bag = window as unknown as { __interactions: { interactionId: number; duration: number }[] };
+    const bag = window as unknown as { __interactions: Interaction[] };
     const taken = bag.__interactions;
     bag.__interactions = [];
     return taken;
@@ -214,6 +220,8 @@ interface EditorInp {
   previewInpMs: number | null;
   typingInteractions: number;
   previewInteractions: number;
+  typingLongestEvent: string | null;
+  previewLongestEvent: string | null;
   previewLatencyMs: number[];
 }
 
@@ -258,6 +266,8 @@ async function editorInp(browser: Browser, stack: AppStack, handle: string): Pro
       previewInpMs: longestInteraction(preview),
       typingInteractions: new Set(typed.map((entry) => entry.interactionId)).size,
       previewInteractions: new Set(preview.map((entry) => entry.interactionId)).size,
+      typingLongestEvent: longestEvent(typed),
+      previewLongestEvent: longestEvent(preview),
       previewLatencyMs,
     };
   } finally {
