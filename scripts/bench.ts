@@ -8,7 +8,8 @@
  * Each measurement runs in its own process.
  *
  * `npm run bench -- segments …` runs the segments benchmark instead (scripts/bench/segments.ts), `npm run bench --
- * tags …` the tags benchmark (scripts/bench/tags.ts).
+ * tags …` the tags benchmark (scripts/bench/tags.ts), `npm run bench -- ui …` the admin pages' web vitals in Chromium
+ * (scripts/bench/ui.ts).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -23,6 +24,11 @@ import { buildReport, provenance, renderMarkdown, type AckRow, type BackfillRow 
 if (process.argv[2] === "segments") {
   const { runSegmentsBench } = await import("./bench/segments.js");
   await runSegmentsBench(process.argv.slice(3));
+  process.exit(0);
+}
+if (process.argv[2] === "ui") {
+  const { runUiBench } = await import("./bench/ui.js");
+  await runUiBench(process.argv.slice(3));
   process.exit(0);
 }
 if (process.argv[2] === "tags") {
@@ -47,7 +53,8 @@ if (positionals[0] !== "sync") {
     "usage: npm run bench -- sync [--sizes 100000,1000000] [--providers sqlite,postgresql] [--no-ack] [--ack-orders 100000]\n" +
       "       npm run bench -- segments [--customers 1000000] [--providers sqlite,postgresql]\n" +
       "       npm run bench -- tags [--quick] [--plans STANDARD,PLUS] [--direct-seconds 35] [--customers 100000]\n" +
-      "                             [--bulk-providers sqlite,postgresql] [--providers sqlite,postgresql] [--per-second 50] [--latency-seconds 120]",
+      "                             [--bulk-providers sqlite,postgresql] [--providers sqlite,postgresql] [--per-second 50] [--latency-seconds 120]\n" +
+      "       npm run bench -- ui [--stores demo,large] [--customers 100000] [--loads 3]",
   );
   process.exit(64);
 }

@@ -39,7 +39,7 @@ export interface Target<F = Figures> {
   what: string;
   /** Where the number comes from. */
   source: string;
-  comparison: "at most" | "at least";
+  comparison: "at most" | "at least" | "below";
   limit: number;
   unit: string;
   /** The measured figure, or undefined when this run did not measure the target's load. */
@@ -133,6 +133,11 @@ export function judge(figures: Figures, targets: readonly Target[] = TARGETS): J
   return judgeTargets(figures, targets);
 }
 
+function meets(comparison: Target["comparison"], measured: number, limit: number): boolean {
+  if (comparison === "below") return measured < limit;
+  return comparison === "at most" ? measured <= limit : measured >= limit;
+}
+
 /** Judges each target against the figures of any benchmark (the segments benchmark has its own). */
 export function judgeTargets<F>(figures: F, targets: readonly Target<F>[]): Judgement[] {
   return targets.map((target) => {
@@ -140,7 +145,7 @@ export function judgeTargets<F>(figures: F, targets: readonly Target<F>[]): Judg
     const verdict: Verdict =
       measured === undefined || measured === null
         ? "not measured"
-        : (target.comparison === "at most" ? measured <= target.limit : measured >= target.limit)
+        : meets(target.comparison, measured, target.limit)
           ? "met"
           : "not met";
     return {
