@@ -84,6 +84,12 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   return saved.ok ? { ok: true as const, errors: {} as SettingsErrors } : { ok: false as const, errors: saved.errors };
 };
 
+/**
+ * The RFM box grows to its JSON once hydrated (Polaris sizes it in the browser): the space it may grow into is
+ * reserved on the server, so nothing below it moves (no layout shift), and past that it scrolls.
+ */
+const RFM_BOX = { reserved: "26rem", textarea: "22rem" };
+
 export default function Settings() {
   const data = useLoaderData<typeof loader>();
   const outcome = useActionData<typeof action>();
@@ -166,7 +172,15 @@ export default function Settings() {
         <Layout.AnnotatedSection title={copy.rfm} description={copy.rfmHelp}>
           <Card>
             <BlockStack gap="300">
-              <TextField label={copy.rfm} multiline={8} monospaced {...field("rfmGroups")} />
+              <div style={{ minHeight: RFM_BOX.reserved }}>
+                <TextField
+                  label={copy.rfm}
+                  multiline={8}
+                  maxHeight={RFM_BOX.textarea}
+                  monospaced
+                  {...field("rfmGroups")}
+                />
+              </div>
               <div>
                 <Button onClick={() => submit({ intent: "reset-rfm" }, { method: "post" })}>{copy.rfmReset}</Button>
               </div>

@@ -23,9 +23,16 @@ const SAVE_BAR_ID = "segment-editor-save-bar";
 type PreviewData = { ok: true; preview: SegmentPreview } | { ok: false; errors: SegmentQueryError[] };
 type SaveData = { ok: false; errors: SegmentFormErrors; query: string };
 
+/** Each keystroke parses its text once: the builder's update and the inline errors share the result. */
+let lastParse: { text: string; result: ReturnType<typeof parseSegmentQuery> } | null = null;
+function parsedQuery(text: string): ReturnType<typeof parseSegmentQuery> {
+  if (lastParse?.text !== text) lastParse = { text, result: parseSegmentQuery(text) };
+  return lastParse.result;
+}
+
 function parseErrors(query: string): SegmentQueryError[] {
   if (query.trim() === "") return [];
-  const parsed = parseSegmentQuery(query);
+  const parsed = parsedQuery(query);
   return parsed.ok ? [] : parsed.errors;
 }
 
@@ -104,7 +111,7 @@ export function SegmentEditor({ initial, start = initial }: SegmentEditorProps) 
 
   const onQueryChange = useCallback((text: string) => {
     setQuery(text);
-    const parsed = parseSegmentQuery(text);
+    const parsed = parsedQuery(text);
     if (parsed.ok) setBuilder(toBuilder(parsed.tree));
     else if (text.trim() === "") setBuilder(toBuilder(null));
   }, []);
@@ -123,15 +130,19 @@ export function SegmentEditor({ initial, start = initial }: SegmentEditorProps) 
     onQueryChange(initial.query);
   };
 
-  const templates = (
-    <Card>
-      <BlockStack gap="300">
-        <Text as="h2" variant="headingMd">
-          {t.templatesHeading}
-        </Text>
-        <SegmentTemplateGallery onPick={onTemplate} compact />
-      </BlockStack>
-    </Card>
+  // The gallery does not change while typing: it is not rendered again for each keystroke.
+  const templates = useMemo(
+    () => (
+      <Card>
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd">
+            {t.templatesHeading}
+          </Text>
+          <SegmentTemplateGallery onPick={onTemplate} compact />
+        </BlockStack>
+      </Card>
+    ),
+    [onTemplate],
   );
 
   return (

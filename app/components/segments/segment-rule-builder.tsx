@@ -1,3 +1,4 @@
+import { memo } from "react";
 import { BlockStack, Box, Button, Checkbox, InlineStack, Select, Text } from "@shopify/polaris";
 import {
   addGroup,
@@ -270,6 +271,13 @@ function NodeView({
 }
 
 /** The visual rule builder: edits the builder tree; the editor prints it into the query text. */
-export function SegmentRuleBuilder({ root, onChange }: { root: BuilderGroup; onChange: (root: BuilderGroup) => void }) {
+/** Memoized: while the text box holds text that does not parse, the builder keeps its tree and is not rendered again. */
+export const SegmentRuleBuilder = memo(function SegmentRuleBuilder({
+  root,
+  onChange,
+}: {
+  root: BuilderGroup;
+  onChange: (root: BuilderGroup) => void;
+}) {
   return <GroupBox group={root} path={[]} root={root} onChange={onChange} />;
-}
+});
