@@ -148,6 +148,7 @@ interface OpenedPage {
 async function openPage(browser: Browser, stack: AppStack, handle: string, path: string): Promise<OpenedPage> {
   const context = await browser.newContext({ viewport: VIEWPORT, userAgent: USER_AGENT });
   const page = await context.newPage();
+  page.on("pageerror", (error) => console.error(`[bench] ${path}: the page threw ${error.message}`));
   const allowed = [new URL(stack.appUrl).origin, new URL(stack.emulator.url).origin];
   await page.route("**/*", (route) =>
     allowed.includes(new URL(route.request().url()).origin) ? route.continue() : route.abort(),

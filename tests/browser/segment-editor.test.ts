@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import AxeBuilder from "@axe-core/playwright";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, FrameLocator, Page } from "playwright-core";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { localAppEnv } from "../../scripts/local-shopify.js";
@@ -55,6 +55,7 @@ describe.skipIf(!executablePath)("the segment editor and list in the embedded ad
         "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
     });
     page = await context.newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
     const allowed = [new URL(stack.appUrl).origin, new URL(stack.emulator.url).origin];
     await page.route("**/*", (route) =>
       allowed.includes(new URL(route.request().url()).origin) ? route.continue() : route.abort(),
@@ -64,6 +65,12 @@ describe.skipIf(!executablePath)("the segment editor and list in the embedded ad
     await page.goto(`${stack.emulator.url}${ADMIN_APP}`);
     await waitFor(async () => (await db.customerMetrics.count({ where: { shop: SHOP } })) === 150, 90_000, 250);
   }, 180_000);
+
+  // A page that throws (a hydration mismatch among them: React then renders the whole page again) fails its test.
+  const pageErrors: string[] = [];
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
 
   afterAll(async () => {
     await browser?.close();

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import type { Browser, Frame, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createDatabase, type Database } from "../../app/db/client.server.js";
 import { localAppEnv } from "../../scripts/local-shopify.js";
 import { openEmbeddedApp, startAppStack, waitFor, type AppStack } from "../helpers/app-stack.js";
@@ -65,8 +65,15 @@ describe.skipIf(!executablePath)("the segment, customer and activity pages, in C
     page = await (
       await browser.newContext({ viewport: { width: 1280, height: 1000 }, userAgent: USER_AGENT })
     ).newPage();
+    page.on("pageerror", (error) => pageErrors.push(error.message));
     mkdirSync("test-results", { recursive: true });
   }, 180_000);
+
+  // A page that throws (a hydration mismatch among them: React then renders the whole page again) fails its test.
+  const pageErrors: string[] = [];
+  afterEach(() => {
+    expect(pageErrors.splice(0)).toEqual([]);
+  });
 
   afterAll(async () => {
     await browser?.close();

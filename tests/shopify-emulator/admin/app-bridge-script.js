@@ -335,10 +335,10 @@
         constructor() {
           super();
           this._open = false;
-          this.content = document.createElement("div");
         }
+        // The element's children stay as the app rendered them, as App Bridge's do: a child added here would be
+        // in the DOM before React hydrates the page, and React would throw the page away and render it again.
         connectedCallback() {
-          if (!this.content.parentNode) this.appendChild(this.content);
           this.style.display = this._open ? "block" : "none";
         }
         get open() {
