@@ -19,6 +19,7 @@ import { adminClientForShop } from "../shopify/offline-admin.server.js";
 import { scheduleAwaitingBackfills } from "./backfill-runner.server.js";
 import { reevaluateCustomers, runDueSegmentEvaluations } from "./segments.server.js";
 import { markChangedCustomers, pushShopTags, shopsWithPendingTags, purgeTagAudit } from "./tagging.server.js";
+import { shopPushLoops } from "../services/tagging/shop-push-loops.js";
 import { PUSH_BATCH } from "../services/tagging/tag-push.js";
 
 /**
@@ -30,6 +31,8 @@ import { PUSH_BATCH } from "../services/tagging/tag-push.js";
  */
 const RECONCILE_EVERY_MS = 15 * 60_000;
 const INBOX_RETENTION_EVERY_MS = 60 * 60_000;
+/** Shops whose tags are pushed at once: a shop waiting on its bulk operation holds only its own slot. */
+const SHOPS_PUSHED_AT_ONCE = 4;
 /** How often the worker looks for shops whose local day has begun since their last segment evaluation. */
 const SEGMENT_SCHEDULE_EVERY_MS = 5 * 60_000;
 
@@ -110,36 +113,19 @@ export function startBackgroundWork(): void {
     });
   };
 
-  // The tag outbox, drained after every inbox pass and on the poll: one batch per shop per round, so one shop's
-  // large retag never holds back another shop's few changes.
-  let pushing: Promise<void> | null = null;
-  let pushAgain = false;
-  const pushTags = (): void => {
-    if (pushing) {
-      pushAgain = true;
-      return;
-    }
-    pushing = (async () => {
-      do {
-        pushAgain = false;
-        let more = true;
-        while (more) {
-          more = false;
-          for (const shop of await shopsWithPendingTags()) {
-            const pushed = await pushShopTags(shop, { maxBatches: 1 }).catch((error: unknown) => {
-              log(`tag push of ${shop} failed (its customers stay marked)`, error);
-              return null;
-            });
-            if (pushed && pushed.customers >= PUSH_BATCH) more = true;
-          }
-        }
-      } while (pushAgain);
-    })()
-      .catch((error: unknown) => log("tag push failed", error))
-      .finally(() => {
-        pushing = null;
-      });
-  };
+  // The tag outbox, drained after every inbox pass and on the poll: a loop per shop, several shops at once.
+  const tagPushers = shopPushLoops({
+    shopsWithPendingTags,
+    pushShop: (shop) =>
+      pushShopTags(shop, { maxBatches: 1 }).catch((error: unknown) => {
+        log(`tag push of ${shop} failed (its customers stay marked)`, error);
+        return null;
+      }),
+    fullBatch: PUSH_BATCH,
+    maxShopsAtOnce: SHOPS_PUSHED_AT_ONCE,
+    onError: (error) => log("tag push failed", error),
+  });
+  const pushTags = (): void => tagPushers.trigger();
 
   let reconciling = false;
   const reconcile = (): void => {
