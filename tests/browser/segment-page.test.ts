@@ -214,4 +214,26 @@ describe.skipIf(!executablePath)("the segment, customer and activity pages, in C
     await page.screenshot({ path: "test-results/activity.png", fullPage: true });
     await expectAccessible(page);
   });
+
+  it("given the settings page, when the merchant sets a bulk threshold out of range and then a valid one, then the field says what is wrong and the valid one is saved", async () => {
+    await open(`/app/settings`);
+    const frame = appFrame();
+    const threshold = frame.getByLabel("Bulk threshold");
+    await threshold.waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: "test-results/settings.png", fullPage: true });
+    await expectAccessible(page);
+
+    // Shopify draws App Bridge's save bar in its own top bar; the local admin leaves it inline in the app's page,
+    // under Polaris' layout: its button is pressed as the admin's bar would press it.
+    const save = () => frame.locator('[data-testid="settings-save"]').dispatchEvent("click");
+    await threshold.fill("0");
+    await save();
+    await expect.poll(() => threshold.getAttribute("aria-invalid"), { timeout: 15_000 }).toBe("true");
+    expect((await db.shopSettings.findUnique({ where: { shop: SHOP } }))?.tagBulkThreshold ?? null).toBeNull();
+
+    await threshold.fill("750");
+    await save();
+    await frame.getByText("Settings saved").waitFor({ timeout: 15_000 });
+    expect((await db.shopSettings.findUniqueOrThrow({ where: { shop: SHOP } })).tagBulkThreshold).toBe(750);
+  });
 });

@@ -54,6 +54,17 @@ interface DiscountForm {
   combinesWithShippingDiscounts: boolean;
 }
 
+type TextKey = "value" | "code" | "title" | "startsAt" | "endsAt" | "minimumSubtotal" | "usageLimit";
+type ToggleKey = Exclude<keyof DiscountForm, TextKey | "method" | "kind">;
+const COMBINATIONS = [
+  "combinesWithOrderDiscounts",
+  "combinesWithProductDiscounts",
+  "combinesWithShippingDiscounts",
+] as const satisfies readonly ToggleKey[];
+
+const optionsOf = (labels: Record<string, string>) =>
+  Object.entries(labels).map(([value, label]) => ({ value, label }));
+
 const EMPTY_FORM: DiscountForm = {
   method: "code",
   kind: "percentage",
@@ -122,6 +133,9 @@ export function SegmentDiscountsCard({ segmentId }: { segmentId: string }) {
   const errors: FieldErrors = create.state === "idle" && create.data && !create.data.ok ? create.data.fieldErrors : {};
   const moreErrors = Boolean(errors.startsAt || errors.endsAt || errors.minimumSubtotal || errors.usageLimit);
   const submit = () => create.submit(submittedFields(form), { method: "post", action: path });
+  /** A text field's wiring: its value, its setter, the server's error for it. */
+  const text = (key: TextKey) => ({ value: form[key], onChange: set(key), error: errors[key], autoComplete: "off" });
+  const toggle = (key: ToggleKey) => <Checkbox key={key} label={t[key]} checked={form[key]} onChange={set(key)} />;
 
   return (
     <div data-testid="segment-discounts">
@@ -153,11 +167,7 @@ export function SegmentDiscountsCard({ segmentId }: { segmentId: string }) {
               label={t.methodLabel}
               value={form.method}
               onChange={(value) => set("method")(value as DiscountForm["method"])}
-              options={[
-                { value: "code", label: t.methods.code },
-                { value: "automatic", label: t.methods.automatic },
-                { value: "function", label: t.methods.function },
-              ]}
+              options={optionsOf(t.methods)}
               helpText={form.method === "function" ? t.functionHelp : undefined}
               error={errors.method}
             />
@@ -165,43 +175,20 @@ export function SegmentDiscountsCard({ segmentId }: { segmentId: string }) {
               label={t.kindLabel}
               value={form.kind}
               onChange={(value) => set("kind")(value as DiscountForm["kind"])}
-              options={[
-                { value: "percentage", label: t.kinds.percentage },
-                { value: "fixed", label: t.kinds.fixed },
-                { value: "free_shipping", label: t.kinds.free_shipping },
-              ]}
+              options={optionsOf(t.kinds)}
               error={errors.kind}
             />
             {form.kind !== "free_shipping" ? (
               <TextField
+                {...text("value")}
                 label={t.valueLabel}
                 type="number"
                 min={0}
-                value={form.value}
-                onChange={set("value")}
                 suffix={form.kind === "percentage" ? t.percentSuffix : undefined}
-                autoComplete="off"
-                error={errors.value}
               />
             ) : null}
-            {form.method === "code" ? (
-              <TextField
-                label={t.codeLabel}
-                value={form.code}
-                onChange={set("code")}
-                helpText={t.codeHelp}
-                autoComplete="off"
-                error={errors.code}
-              />
-            ) : null}
-            <TextField
-              label={t.titleLabel}
-              value={form.title}
-              onChange={set("title")}
-              helpText={t.titleHelp}
-              autoComplete="off"
-              error={errors.title}
-            />
+            {form.method === "code" ? <TextField {...text("code")} label={t.codeLabel} helpText={t.codeHelp} /> : null}
+            <TextField {...text("title")} label={t.titleLabel} helpText={t.titleHelp} />
           </FormLayout>
           <Box>
             <Button
@@ -217,69 +204,19 @@ export function SegmentDiscountsCard({ segmentId }: { segmentId: string }) {
           <Collapsible id="discount-more-options" open={moreOpen || moreErrors}>
             <FormLayout>
               <FormLayout.Group>
-                <TextField
-                  label={t.startsAtLabel}
-                  type="date"
-                  value={form.startsAt}
-                  onChange={set("startsAt")}
-                  helpText={t.startsAtHelp}
-                  autoComplete="off"
-                  error={errors.startsAt}
-                />
-                <TextField
-                  label={t.endsAtLabel}
-                  type="date"
-                  value={form.endsAt}
-                  onChange={set("endsAt")}
-                  helpText={t.endsAtHelp}
-                  autoComplete="off"
-                  error={errors.endsAt}
-                />
+                <TextField {...text("startsAt")} label={t.startsAtLabel} type="date" helpText={t.startsAtHelp} />
+                <TextField {...text("endsAt")} label={t.endsAtLabel} type="date" helpText={t.endsAtHelp} />
               </FormLayout.Group>
               {form.method !== "function" ? (
-                <TextField
-                  label={t.minimumSubtotalLabel}
-                  type="number"
-                  min={0}
-                  value={form.minimumSubtotal}
-                  onChange={set("minimumSubtotal")}
-                  autoComplete="off"
-                  error={errors.minimumSubtotal}
-                />
+                <TextField {...text("minimumSubtotal")} label={t.minimumSubtotalLabel} type="number" min={0} />
               ) : null}
               {form.method === "code" ? (
                 <>
-                  <TextField
-                    label={t.usageLimitLabel}
-                    type="number"
-                    min={1}
-                    value={form.usageLimit}
-                    onChange={set("usageLimit")}
-                    autoComplete="off"
-                    error={errors.usageLimit}
-                  />
-                  <Checkbox
-                    label={t.appliesOncePerCustomer}
-                    checked={form.appliesOncePerCustomer}
-                    onChange={set("appliesOncePerCustomer")}
-                  />
+                  <TextField {...text("usageLimit")} label={t.usageLimitLabel} type="number" min={1} />
+                  {toggle("appliesOncePerCustomer")}
                 </>
               ) : null}
-              <Checkbox
-                label={t.combinesWithOrderDiscounts}
-                checked={form.combinesWithOrderDiscounts}
-                onChange={set("combinesWithOrderDiscounts")}
-              />
-              <Checkbox
-                label={t.combinesWithProductDiscounts}
-                checked={form.combinesWithProductDiscounts}
-                onChange={set("combinesWithProductDiscounts")}
-              />
-              <Checkbox
-                label={t.combinesWithShippingDiscounts}
-                checked={form.combinesWithShippingDiscounts}
-                onChange={set("combinesWithShippingDiscounts")}
-              />
+              {COMBINATIONS.map(toggle)}
             </FormLayout>
           </Collapsible>
           <Box>
