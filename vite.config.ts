@@ -25,7 +25,9 @@ export default defineConfig({
         v3_fetcherPersist: true,
         v3_relativeSplatPath: true,
         v3_throwAbortReason: true,
-        v3_lazyRouteDiscovery: true,
+        // Off on purpose (decision 0017): a fetcher still discovering its route when a submission revalidates gets
+        // "No route matches" and the page's error boundary (remix-run/remix#10263, open).
+        v3_lazyRouteDiscovery: false,
         v3_singleFetch: true,
         v3_routeConfig: true,
       },

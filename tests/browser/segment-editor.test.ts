@@ -164,21 +164,40 @@ describe.skipIf(!executablePath)("the segment editor and list in the embedded ad
     expect(await db.segment.count({ where: { shop: SHOP } })).toBe(1);
   });
 
-  it("given a saved segment, when its rule is changed in the editor and saved, then the list shows its new members", async () => {
-    const segment = await db.segment.findUniqueOrThrow({ where: { shop_name: { shop: SHOP, name: SEGMENT } } });
-    await page.goto(`${stack.emulator.url}${ADMIN_APP}/app/segments/${segment.id}/edit`);
-    await appHydrated(app);
-    expect(await queryBox().inputValue()).toBe("number_of_orders >= 4");
-    await app.getByLabel("Rule 1: Value").fill("6");
-    await expect.poll(() => queryBox().inputValue()).toBe("number_of_orders >= 6");
-    await expect.poll(previewCount, { timeout: 15_000 }).toBe(String(await customersWithOrders(6)));
-    await app.locator("ui-save-bar button[variant=primary]").click();
-    await app.locator('[data-testid="segment-link"]').waitFor({ timeout: 30_000 });
-    await expect
-      .poll(() => app.locator('[data-testid="segment-size"]').textContent())
-      .toBe(String(await customersWithOrders(6)));
-    expect((await db.segment.findUniqueOrThrow({ where: { shop_name: { shop: SHOP, name: SEGMENT } } })).query).toBe(
-      "number_of_orders >= 6",
-    );
-  });
+  it(
+    "given a saved, tagged segment, when its rule is changed in the editor and saved, then the list shows its new members and those who left lose the tag in Shopify",
+    { timeout: 90_000 },
+    async () => {
+      const segment = await db.segment.findUniqueOrThrow({ where: { shop_name: { shop: SHOP, name: SEGMENT } } });
+      await page.goto(`${stack.emulator.url}${ADMIN_APP}/app/segments/${segment.id}/edit`);
+      await appHydrated(app);
+      expect(await queryBox().inputValue()).toBe("number_of_orders >= 4");
+      await app.getByLabel("Rule 1: Value").fill("6");
+      await expect.poll(() => queryBox().inputValue()).toBe("number_of_orders >= 6");
+      await expect.poll(previewCount, { timeout: 15_000 }).toBe(String(await customersWithOrders(6)));
+      await app.locator("ui-save-bar button[variant=primary]").click();
+      await app.locator('[data-testid="segment-link"]').waitFor({ timeout: 30_000 });
+      await expect
+        .poll(() => app.locator('[data-testid="segment-size"]').textContent())
+        .toBe(String(await customersWithOrders(6)));
+      expect((await db.segment.findUniqueOrThrow({ where: { shop_name: { shop: SHOP, name: SEGMENT } } })).query).toBe(
+        "number_of_orders >= 6",
+      );
+
+      // Tagging is on: those who left (4 or 5 orders) lose the tag in Shopify, those who stayed keep it.
+      const metrics = await db.customerMetrics.findMany({ where: { shop: SHOP, orderCount: { gte: 4 } } });
+      const left = metrics.filter((m) => m.orderCount < 6).map((m) => Number(m.customerId));
+      const stayed = metrics.filter((m) => m.orderCount >= 6).map((m) => Number(m.customerId));
+      expect(left.length).toBeGreaterThan(0);
+      await waitFor(
+        async () => {
+          for (const id of left) if ((await stack.control.getCustomer(SHOP, id)).tags.includes(TAG)) return false;
+          return true;
+        },
+        60_000,
+        500,
+      );
+      for (const id of stayed) expect((await stack.control.getCustomer(SHOP, id)).tags).toContain(TAG);
+    },
+  );
 });
