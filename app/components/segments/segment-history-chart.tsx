@@ -1,15 +1,14 @@
-import { useEffect, useState } from "react";
 import { BlockStack, Card, InlineGrid, SkeletonBodyText, Text } from "@shopify/polaris";
 import { LineChart } from "@shopify/polaris-viz";
 import { segmentPage } from "../../locales/en/segment-page.js";
 import type { SegmentHistoryDay } from "../../services/segments/ports.js";
+import { useHydrated } from "../use-hydrated.js";
 import { useMoneyFormat } from "../use-money-format.js";
 
-/** Size and revenue per daily snapshot. Charts measure the page, so they are drawn in the browser only. */
+/** Size and revenue per daily snapshot, drawn once hydrated (useHydrated). */
 export function SegmentHistoryChart({ snapshots }: { snapshots: SegmentHistoryDay[] }) {
   const t = segmentPage.history;
-  const [mounted, setMounted] = useState(false);
-  useEffect(() => setMounted(true), []);
+  const mounted = useHydrated();
   const money = useMoneyFormat();
   const moneyLabel = (value: string | number | null) => (value === null ? "" : money(String(value)));
   const size = [{ name: t.size, data: snapshots.map((s) => ({ key: s.day, value: s.size })) }];
